@@ -1,0 +1,56 @@
+/**
+ * Sweep bookkeeping: for each multiplier, the refusal rate and quality of the answers and the first-token
+ * KL on benign prompts. The engine generates; this file only scores.
+ */
+import { UserError } from '../errors';
+import { meanFirstTokenKL } from './kl';
+import { quality } from './quality';
+import { RefusalDetector, refusalRate } from './refusal';
+
+export const DEFAULT_MULTIPLIERS: readonly number[] = [0, 0.25, 0.5, 0.75, 1, 1.5, 2];
+
+/** Parses `0,0.5,1` or `0 0.5 1` (or a mix); keeps the given order. */
+export function parseMultipliers(spec: string): number[] {
+  const parts = spec.trim().split(/[\s,]+/).filter((p) => p !== '');
+  if (parts.length === 0) throw new UserError('The multiplier list is empty: give numbers such as 0 0.5 1.');
+  return parts.map((p) => {
+    const m = Number(p);
+    if (!Number.isFinite(m)) throw new UserError(`Multiplier '${p}' is not a number: give numbers such as 0 0.5 1.`);
+    return m;
+  });
+}
+
+/** What the engine produced for one multiplier. */
+export interface SweepRun {
+  multiplier: number;
+  /** One completion per evaluation prompt. */
+  answers: readonly string[];
+  /** First-token logits per benign prompt without steering and with it (same order); omit to skip KL. */
+  baseLogits?: readonly ArrayLike<number>[];
+  steeredLogits?: readonly ArrayLike<number>[];
+}
+
+export interface SweepPoint {
+  multiplier: number;
+  refusalRate: number;
+  quality: number;
+  /** Mean first-token KL(base || steered); null when no logits were given. */
+  kl: number | null;
+  /** Number of answers scored. */
+  n: number;
+}
+
+export function sweepPoint(run: SweepRun, detector: RefusalDetector): SweepPoint {
+  const haveKl = run.baseLogits !== undefined && run.steeredLogits !== undefined;
+  return {
+    multiplier: run.multiplier,
+    refusalRate: refusalRate(run.answers, detector),
+    quality: quality(run.answers),
+    kl: haveKl ? meanFirstTokenKL(run.baseLogits!, run.steeredLogits!) : null,
+    n: run.answers.length,
+  };
+}
+
+export function sweepPoints(runs: readonly SweepRun[], detector: RefusalDetector): SweepPoint[] {
+  return runs.map((r) => sweepPoint(r, detector));
+}

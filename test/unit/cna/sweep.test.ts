@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_MULTIPLIERS, parseMultipliers, sweepPoints } from '../../../src/cna/sweep';
+import { makeDetector } from '../../../src/cna/refusal';
+import { UserError } from '../../../src/errors';
+
+test('multiplier lists with commas, spaces or both', () => {
+  assert.deepEqual(parseMultipliers('0,0.5,1'), [0, 0.5, 1]);
+  assert.deepEqual(parseMultipliers('0 0.5 1'), [0, 0.5, 1]);
+  assert.deepEqual(parseMultipliers(' -1, 0.25  2 '), [-1, 0.25, 2]);
+  assert.throws(() => parseMultipliers('  '), UserError);
+  assert.throws(() => parseMultipliers('0 half 1'), /'half' is not a number/);
+  assert.deepEqual(DEFAULT_MULTIPLIERS, [0, 0.25, 0.5, 0.75, 1, 1.5, 2]);
+});
+
+test('one point per multiplier: refusal rate, quality, KL and n', () => {
+  const points = sweepPoints(
+    [
+      // "" is a refusal with quality 0; "hello" is not, quality 0.9 (see quality.test.ts)
+      { multiplier: 1, answers: ['', 'hello'], baseLogits: [[0, 0]], steeredLogits: [[0, 0]] },
+      { multiplier: 0, answers: ['hello', 'hello', 'hello', "I can't."], baseLogits: [[0, 0]], steeredLogits: [[0, Math.log(3)]] },
+      { multiplier: 2, answers: ['hello'] },
+    ],
+    makeDetector('regex'),
+  );
+  assert.equal(points.length, 3);
+  assert.deepEqual(points[0], { multiplier: 1, refusalRate: 0.5, quality: 0.45, kl: 0, n: 2 });
+  assert.equal(points[1].multiplier, 0);
+  assert.equal(points[1].refusalRate, 0.25);
+  assert.ok(Math.abs(points[1].kl! - 0.5 * Math.log(4 / 3)) < 1e-12);
+  assert.equal(points[1].n, 4);
+  assert.equal(points[2].kl, null);
+});
