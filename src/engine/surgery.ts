@@ -1,0 +1,538 @@
+/**
+ * ONNX graph surgery for CNA: find each decoder layer's `mlp.down_proj` input (act(gate) * up) and add
+ *  - inputs  `cna_multiplier_{L}` float32 [batch, 1, I], multiplied into that tensor before every consumer,
+ *  - input   `cna_capture_index` int64 [batch], the position to capture in each row,
+ *  - outputs `cna_capture_{L}` float32 [batch, I], the scaled tensor at that position,
+ *  - with `additive`: inputs `cna_additive_{L}` float32 [batch, 1, H] added to the down_proj output and
+ *    outputs `cna_mlp_output_{L}` float32 [batch, H], the down_proj output at the capture index (before the add).
+ * Works on the protobuf bytes (see ./onnx/model.ts): weights are never parsed, unknown fields are kept.
+ *
+ * Loading the edited bytes (checked with onnxruntime-node 1.30, test/unit/surgery/external-data.test.ts):
+ * the bytes keep every `external_data` reference (`location` relative to the model folder), but a model given
+ * as a buffer has no folder: ORT then resolves the locations against the process working directory and fails
+ * ("External data path does not exist: <cwd>/model.onnx_data"), or worse, finds a stranger's file there.
+ * Always pass the model folder as a session config entry; ORT then opens and memory-maps `model.onnx_data`,
+ * `model.onnx.data`, `model.onnx_data_1`, ... itself (both side files show up in /proc/self/maps):
+ *
+ *   InferenceSession.create(bytes, { extra: { session: { model_external_initializers_file_folder_path: dir } } })
+ *
+ * ORT also refuses side files whose real path leaves that folder (Hugging Face cache symlinks into blobs/);
+ * ./externalData.ts picks or stages a folder that satisfies this.
+ * The alternative `externalData: [{ path: 'model.onnx_data', data }]` also works, but the Node binding only
+ * accepts `data` as a Buffer/typed array (a bare path string is rejected: "sessionOptions.externalData value
+ * must be an object in Node.js binding"), so every weight would be read into JavaScript memory first: do not
+ * use it for real models.
+ */
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors';
+import {
+  ELEM_FLOAT,
+  ELEM_FLOAT16,
+  ELEM_INT64,
+  GraphView,
+  ModelView,
+  NewNode,
+  NodeView,
+  TensorInfo,
+  TensorType,
+  elemTypeName,
+} from './onnx/model';
+import { WireError } from './onnx/wire';
+
+export interface MlpSite {
+  layer: number;
+  tensor: string;
+  downProjNode: string;
+}
+export type Quantization = 'none' | 'fp16' | 'q4' | 'q4f16' | 'int8';
+export interface GraphInfo {
+  layout: 'optimum' | 'genai' | 'merged-if';
+  quantization: Quantization;
+  dtype: 'float32' | 'float16';
+  layers: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  sites: MlpSite[];
+  inputs: { name: string; elemType: string; shape: (number | string)[] }[];
+  outputs: { name: string; elemType: string; shape: (number | string)[] }[];
+  fingerprint: string;
+  opsets: { domain: string; version: number }[];
+}
+export interface InstrumentOptions {
+  additive?: boolean;
+}
+export interface InstrumentedModel {
+  bytes: Uint8Array;
+  info: GraphInfo;
+}
+export interface ModelHint {
+  intermediateSize?: number;
+  layers?: number;
+}
+
+const MATMUL_OPS = new Set(['MatMul', 'MatMulNBits', 'MatMulInteger', 'MatMulIntegerToFloat']);
+/** `layers.N` ... `mlp` ... `down_proj`, with `/`, `.` or `_` between parts and any prefix. */
+const DOWN_PROJ_NAME = /(?:^|[/._])layers[/._](\d+)[/._]mlp[/._]down_proj(?:[/._]|$)/;
+
+/** One matmul-like node with what surgery needs to know about it. */
+interface MatmulSite {
+  graph: GraphView;
+  /** The MatMul / MatMulNBits / MatMulInteger(ToFloat) node. */
+  node: NodeView;
+  /** Float tensor that carries the activation into the matmul (before any DynamicQuantizeLinear). */
+  tensor: string;
+  /** Tensor holding the matmul's float output (after Cast/Mul rescaling for MatMulInteger). */
+  output: string;
+  outputNode: NodeView;
+  k: number;
+  n: number;
+  actType: number;
+  layer?: number;
+  nameMatched: boolean;
+}
+
+interface GraphScope {
+  graph: GraphView;
+  /** The If node in the main graph and the branch index, for subgraphs; undefined for the main graph. */
+  parent?: { node: NodeView; branch: number };
+  depth: number;
+  producers: Map<string, NodeView>;
+  consumers: Map<string, NodeView[]>;
+}
+
+interface Analysis {
+  model: ModelView;
+  scopes: GraphScope[];
+  initializers: Map<string, TensorInfo>;
+  /** Sites grouped by graph (in scope order), each sorted by layer. */
+  siteGroups: { scope: GraphScope; sites: MatmulSite[] }[];
+  info: GraphInfo;
+}
+
+export function inspectGraph(model: Uint8Array, hint?: ModelHint): GraphInfo {
+  return analyse(model, hint).info;
+}
+
+export function instrumentModel(model: Uint8Array, opts: InstrumentOptions = {}, hint?: ModelHint): InstrumentedModel {
+  const a = analyse(model, hint);
+  instrument(a, opts.additive === true);
+  return { bytes: a.model.encode(), info: a.info };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsing
+
+function parseModel(bytes: Uint8Array): ModelView {
+  if (bytes.length === 0) throw new UserError('Not an ONNX file: the file is empty.');
+  let model: ModelView;
+  try {
+    model = new ModelView(bytes);
+  } catch (e) {
+    if (!(e instanceof WireError) && !(e instanceof Error && e.message === 'ModelProto has no graph')) throw e;
+    // A ModelProto starts with ir_version (field 1, varint: byte 0x08); anything else is not ONNX.
+    const looksOnnx = bytes[0] === 0x08 && bytes.length > 1 && bytes[1] > 0 && bytes[1] < 0x20;
+    if (looksOnnx && e instanceof WireError) {
+      throw new UserError(`The ONNX file is truncated or corrupt (${e.message} at byte ${e.offset} of ${bytes.length}); download it again.`);
+    }
+    throw new UserError('Not an ONNX file: the bytes are not an ONNX ModelProto (no graph found). Point to the model .onnx file.');
+  }
+  if (model.irVersion <= 0 || model.irVersion > 64) {
+    throw new UserError(`Not an ONNX file: ir_version ${model.irVersion} is not a valid ONNX IR version.`);
+  }
+  return model;
+}
+
+function buildScopes(model: ModelView): GraphScope[] {
+  const scopes: GraphScope[] = [];
+  const visit = (graph: GraphView, depth: number, parent?: GraphScope['parent']) => {
+    const producers = new Map<string, NodeView>();
+    const consumers = new Map<string, NodeView[]>();
+    for (const n of graph.nodes) {
+      for (const o of n.outputs) if (o) producers.set(o, n);
+      for (const i of n.inputs) {
+        if (!i) continue;
+        const list = consumers.get(i) ?? [];
+        if (!list.includes(n)) list.push(n);
+        consumers.set(i, list);
+      }
+    }
+    scopes.push({ graph, parent, depth, producers, consumers });
+    for (const n of graph.nodes) {
+      n.subgraphs().forEach((g, branch) => visit(g, depth + 1, { node: n, branch }));
+    }
+  };
+  visit(model.graph, 0);
+  return scopes;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Finding the down_proj matmuls
+
+/** Element type and [K, N] of a MatMul weight: an initializer, possibly behind Cast/Identity/DequantizeLinear. */
+function weightOf(name: string, scope: GraphScope, inits: Map<string, TensorInfo>): { dims: number[]; type: number; init: string } | undefined {
+  let current = name;
+  let castTo: number | undefined;
+  for (let hop = 0; hop < 4; hop++) {
+    const init = inits.get(current);
+    if (init) return { dims: init.dims, type: castTo ?? init.dataType, init: init.name };
+    const p = scope.producers.get(current);
+    if (!p) return undefined;
+    if (p.opType === 'Cast') castTo ??= p.attribute('to')?.int;
+    else if (p.opType === 'DequantizeLinear') {
+      castTo ??= inits.get(p.inputs[1])?.dataType ?? ELEM_FLOAT;
+    } else if (p.opType !== 'Identity') return undefined;
+    current = p.inputs[0];
+  }
+  return undefined;
+}
+
+function describeMatmul(node: NodeView, scope: GraphScope, inits: Map<string, TensorInfo>): MatmulSite | undefined {
+  const base = { graph: scope.graph, node, output: node.outputs[0], outputNode: node, nameMatched: false };
+  let weightName = '';
+  let site: MatmulSite | undefined;
+  if (node.opType === 'MatMul') {
+    const w = weightOf(node.inputs[1], scope, inits);
+    if (!w || w.dims.length !== 2) return undefined;
+    weightName = w.init;
+    site = { ...base, tensor: node.inputs[0], k: w.dims[0], n: w.dims[1], actType: w.type };
+  } else if (node.opType === 'MatMulNBits') {
+    const k = node.attribute('K')?.int;
+    const n = node.attribute('N')?.int;
+    if (k === undefined || n === undefined) return undefined;
+    weightName = node.inputs[1];
+    const scales = inits.get(node.inputs[2]);
+    site = { ...base, tensor: node.inputs[0], k, n, actType: scales?.dataType ?? ELEM_FLOAT };
+  } else {
+    // MatMulInteger / MatMulIntegerToFloat: the activation is quantized by DynamicQuantizeLinear first.
+    const w = inits.get(node.inputs[1]);
+    const dql = scope.producers.get(node.inputs[0]);
+    if (!w || w.dims.length !== 2 || !dql || dql.opType !== 'DynamicQuantizeLinear') return undefined;
+    weightName = w.name;
+    site = { ...base, tensor: dql.inputs[0], k: w.dims[0], n: w.dims[1], actType: ELEM_FLOAT };
+    if (node.opType === 'MatMulInteger') {
+      // int32 result -> Cast(float) -> Mul(scale): the rescaled tensor is the down_proj output.
+      const cast = single(scope.consumers.get(node.outputs[0]));
+      const mul = cast?.opType === 'Cast' ? single(scope.consumers.get(cast.outputs[0])) : undefined;
+      if (mul?.opType === 'Mul') site = { ...site, output: mul.outputs[0], outputNode: mul };
+    }
+  }
+  const m = DOWN_PROJ_NAME.exec(node.name) ?? DOWN_PROJ_NAME.exec(weightName);
+  if (m) site = { ...site, layer: Number(m[1]), nameMatched: true };
+  return site;
+}
+
+function single<T>(list: T[] | undefined): T | undefined {
+  return list && list.length === 1 ? list[0] : undefined;
+}
+
+/** The intermediate size of a gated MLP: a width that is the input of one matmul per layer and the output
+ *  of two (gate and up), and is not the hidden size (the most common input width). */
+function inferIntermediate(matmuls: MatmulSite[]): number | undefined {
+  const kCount = new Map<number, number>();
+  const nCount = new Map<number, number>();
+  for (const m of matmuls) {
+    kCount.set(m.k, (kCount.get(m.k) ?? 0) + 1);
+    nCount.set(m.n, (nCount.get(m.n) ?? 0) + 1);
+  }
+  let hidden = 0;
+  let hiddenCount = 0;
+  for (const [k, c] of kCount) if (c > hiddenCount || (c === hiddenCount && k < hidden)) [hidden, hiddenCount] = [k, c];
+  let best: number | undefined;
+  let bestCount = 0;
+  for (const [k, c] of kCount) {
+    if (k === hidden || (nCount.get(k) ?? 0) < 2 * c) continue;
+    if (c > bestCount || (c === bestCount && best !== undefined && k > best)) [best, bestCount] = [k, c];
+  }
+  return best;
+}
+
+function findSites(scopes: GraphScope[], inits: Map<string, TensorInfo>, hint?: ModelHint): { scope: GraphScope; sites: MatmulSite[] }[] {
+  const all: { scope: GraphScope; matmuls: MatmulSite[] }[] = scopes.map((scope) => ({
+    scope,
+    matmuls: scope.graph.nodes
+      .filter((n) => MATMUL_OPS.has(n.opType))
+      .map((n) => describeMatmul(n, scope, inits))
+      .filter((m): m is MatmulSite => m !== undefined),
+  }));
+  const flat = all.flatMap((g) => g.matmuls);
+  const named = flat.filter((m) => m.nameMatched);
+  const intermediate = named.length > 0 ? mostCommon(named.map((m) => m.k)) : hint?.intermediateSize ?? largestGroupIntermediate(all);
+
+  const groups: { scope: GraphScope; sites: MatmulSite[] }[] = [];
+  for (const { scope, matmuls } of all) {
+    let sites: MatmulSite[];
+    if (named.length > 0) {
+      sites = matmuls.filter((m) => m.nameMatched && m.k === intermediate);
+    } else {
+      sites = matmuls.filter((m) => m.k === intermediate).map((m, i) => ({ ...m, layer: i }));
+      // Structural fallback needs the gate/up pair too: two matmuls per layer producing width I.
+      const producing = matmuls.filter((m) => m.n === intermediate).length;
+      if (producing < 2 * sites.length) sites = [];
+    }
+    if (sites.length === 0) continue;
+    sites.sort((x, y) => (x.layer as number) - (y.layer as number));
+    groups.push({ scope, sites });
+  }
+  if (groups.length === 0) throw noGatedMlp(scopes, flat, intermediate);
+  return groups;
+}
+
+function largestGroupIntermediate(all: { matmuls: MatmulSite[] }[]): number | undefined {
+  // Merged decoders repeat every layer per branch; widths counted per graph keep the per-layer ratios exact.
+  const biggest = [...all].sort((a, b) => b.matmuls.length - a.matmuls.length)[0];
+  return biggest ? inferIntermediate(biggest.matmuls) : undefined;
+}
+
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+}
+
+function noGatedMlp(scopes: GraphScope[], matmuls: MatmulSite[], intermediate: number | undefined): UserError {
+  const ops = new Map<string, number>();
+  for (const s of scopes) for (const n of s.graph.nodes) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
+  const mm = [...MATMUL_OPS].filter((o) => ops.has(o)).map((o) => `${ops.get(o)} ${o}`);
+  const widths = [...new Set(matmuls.map((m) => m.k))].sort((a, b) => a - b);
+  const seen = mm.length ? `found ${mm.join(', ')} node(s)` : `found no MatMul-like nodes (ops: ${[...ops.keys()].slice(0, 12).join(', ') || 'none'})`;
+  const width = intermediate !== undefined
+    ? `but none named .../layers.N/mlp/down_proj and none whose input width is intermediate_size ${intermediate}`
+    : `(input widths of those with weights: ${widths.join(', ') || 'none'}), but none named .../layers.N/mlp/down_proj and no width that two matmuls per layer produce (gate and up) and one consumes (down)`;
+  return new UserError(`No gated MLP found in this ONNX model: ${seen} ${width}. CNA needs a Llama/Qwen-style MLP (down_proj(act(gate_proj(x)) * up_proj(x))).`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Describing the graph
+
+function analyse(bytes: Uint8Array, hint?: ModelHint): Analysis {
+  const model = parseModel(bytes);
+  let scopes: GraphScope[];
+  try {
+    scopes = buildScopes(model);
+  } catch (e) {
+    if (e instanceof WireError) throw new UserError(`The ONNX file is truncated or corrupt (${e.message}); download it again.`);
+    throw e;
+  }
+  const initializers = new Map<string, TensorInfo>();
+  for (const s of scopes) for (const t of s.graph.initializers) initializers.set(t.name, t);
+  const siteGroups = findSites(scopes, initializers, hint);
+
+  const primary = siteGroups[0];
+  const layers = primary.sites.map((s) => s.layer as number);
+  for (const g of siteGroups) {
+    const l = g.sites.map((s) => s.layer as number);
+    if (new Set(l).size !== l.length) {
+      throw new UserError(`Found two down_proj matmuls for the same layer in graph "${g.scope.graph.name}"; cannot tell which one is the MLP.`);
+    }
+    if (l.join(',') !== layers.join(',')) {
+      throw new UserError(`The branches of this merged decoder disagree on the MLP layers (${layers.join(',')} vs ${l.join(',')}).`);
+    }
+    if (g.scope.depth > 1 || (g.scope.parent && g.scope.parent.node.opType !== 'If')) {
+      throw new UserError(`The MLP layers sit inside a ${g.scope.parent?.node.opType ?? 'nested'} subgraph; only the main graph or the branches of an If node are supported.`);
+    }
+  }
+  if (hint?.layers !== undefined && hint.layers !== layers.length) {
+    throw new UserError(`Found ${layers.length} down_proj sites in the ONNX graph but config.json says num_hidden_layers = ${hint.layers}.`);
+  }
+  const first = primary.sites[0];
+  const actType = first.actType;
+  if (actType !== ELEM_FLOAT && actType !== ELEM_FLOAT16) {
+    throw new UserError(`The MLP activations are ${elemTypeName(actType)}; only float32 and float16 models are supported.`);
+  }
+  const allOps = new Set(scopes.flatMap((s) => s.graph.nodes.map((n) => n.opType)));
+  const layout: GraphInfo['layout'] = siteGroups.some((g) => g.scope.depth > 0)
+    ? 'merged-if'
+    : allOps.has('GroupQueryAttention') || allOps.has('SkipSimplifiedLayerNormalization')
+      ? 'genai'
+      : 'optimum';
+  const op = first.node.opType;
+  const quantization: Quantization = op === 'MatMulNBits'
+    ? (actType === ELEM_FLOAT16 ? 'q4f16' : 'q4')
+    : op === 'MatMulInteger' || op === 'MatMulIntegerToFloat'
+      ? 'int8'
+      : actType === ELEM_FLOAT16 ? 'fp16' : 'none';
+  const io = (v: GraphView['inputs']) => v.map((x) => ({
+    name: x.name,
+    elemType: x.type ? elemTypeName(x.type.elemType) : 'unknown',
+    shape: x.type?.shape ?? [],
+  }));
+  const initNames = new Set(model.graph.initializers.map((t) => t.name));
+  const info: GraphInfo = {
+    layout,
+    quantization,
+    dtype: actType === ELEM_FLOAT16 ? 'float16' : 'float32',
+    layers: layers.length,
+    hiddenSize: first.n,
+    intermediateSize: first.k,
+    sites: primary.sites.map((s) => ({ layer: s.layer as number, tensor: s.tensor, downProjNode: s.node.name })),
+    // Old exporters list initializers as inputs too; they are not inputs a caller feeds.
+    inputs: io(model.graph.inputs.filter((i) => !initNames.has(i.name))),
+    outputs: io(model.graph.outputs),
+    fingerprint: fingerprint(model),
+    opsets: model.opsets.map((o) => ({ ...o })),
+  };
+  return { model, scopes, initializers, siteGroups, info };
+}
+
+/** sha256 over what the graph computes and how it is wired, not over weight values. */
+function fingerprint(model: ModelView): string {
+  const h = createHash('sha256');
+  const graph = (g: GraphView) => {
+    h.update(`graph ${g.name}\n`);
+    for (const v of g.inputs) h.update(`in ${v.name} ${JSON.stringify(v.type ?? null)}\n`);
+    for (const v of g.outputs) h.update(`out ${v.name} ${JSON.stringify(v.type ?? null)}\n`);
+    for (const t of g.initializers) h.update(`init ${t.name} ${t.dataType} ${t.dims.join('x')}\n`);
+    for (const n of g.nodes) {
+      h.update(`node ${n.domain}:${n.opType} ${n.name} ${n.inputs.join(',')} -> ${n.outputs.join(',')}\n`);
+      for (const a of n.attributes.values()) {
+        if (a.graphs.size) for (const sub of a.graphs.values()) graph(sub);
+        else h.update(a.bytes);
+      }
+    }
+  };
+  for (const o of model.opsets) h.update(`opset ${o.domain} ${o.version}\n`);
+  graph(model.graph);
+  return h.digest('hex');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Editing
+
+const CAPTURE_INDEX = 'cna_capture_index';
+const CAPTURE_INDEX_2D = 'cna/capture_index_2d';
+const CAPTURE_SHAPE = 'cna/capture_index_shape';
+
+function instrument(a: Analysis, additive: boolean): void {
+  const { model, info } = a;
+  const opset = model.opsetVersion('') ?? 0;
+  if (opset < 12) {
+    throw new UserError(`The model uses ONNX opset ${opset}; CNA needs opset 12 or newer (GatherND with batch_dims). Re-export the model with a newer opset.`);
+  }
+  const main = model.graph;
+  const batch = batchSymbol(main);
+  const I = info.intermediateSize;
+  const H = info.hiddenSize;
+  for (const s of info.sites) {
+    main.addInput(`cna_multiplier_${s.layer}`, { elemType: ELEM_FLOAT, shape: [batch, 1, I] });
+  }
+  main.addInput(CAPTURE_INDEX, { elemType: ELEM_INT64, shape: [batch] });
+  if (additive) {
+    for (const s of info.sites) main.addInput(`cna_additive_${s.layer}`, { elemType: ELEM_FLOAT, shape: [batch, 1, H] });
+  }
+  // [batch] -> [batch, 1] once, at the top of the main graph; subgraphs see it as an outer-scope value.
+  const shape = new Uint8Array(16);
+  new DataView(shape.buffer).setBigInt64(0, -1n, true);
+  new DataView(shape.buffer).setBigInt64(8, 1n, true);
+  main.addInitializer({ name: CAPTURE_SHAPE, dataType: ELEM_INT64, dims: [2], raw: shape });
+  main.insertBefore(undefined, [{ name: 'cna/capture_index_reshape', opType: 'Reshape', inputs: [CAPTURE_INDEX, CAPTURE_SHAPE], outputs: [CAPTURE_INDEX_2D] }]);
+
+  const branchOutputs = new Map<NodeView, string[]>();
+  for (const { scope, sites } of a.siteGroups) {
+    const p = scope.parent ? `cna/${scope.parent.node.name || 'if'}/${scope.parent.branch}/` : 'cna/';
+    const outputs: { local: string; name: string; width: number }[] = [];
+    for (const site of sites) {
+      outputs.push(...instrumentSite(scope, site, p, additive));
+    }
+    for (const o of outputs) {
+      const type: TensorType = { elemType: ELEM_FLOAT, shape: [batch, o.width] };
+      scope.graph.addOutput(o.local, type);
+      if (scope.parent) {
+        // If-branch outputs become outputs of the If node; both branches add them in the same order.
+        const ifNode = scope.parent.node;
+        const names = branchOutputs.get(ifNode) ?? [];
+        if (!names.includes(o.name)) {
+          names.push(o.name);
+          ifNode.addOutput(o.name);
+          main.addOutput(o.name, type);
+        }
+        branchOutputs.set(ifNode, names);
+      }
+    }
+  }
+  // An If node whose branches were not all instrumented would have mismatched output counts.
+  for (const [ifNode] of branchOutputs) {
+    const instrumented = a.siteGroups.filter((g) => g.scope.parent?.node === ifNode).length;
+    if (instrumented !== ifNode.subgraphs().length) {
+      throw new UserError(`Only ${instrumented} of the ${ifNode.subgraphs().length} branches of If node "${ifNode.name}" contain the MLP layers; cannot instrument this merged decoder.`);
+    }
+  }
+}
+
+function batchSymbol(main: GraphView): string | number {
+  for (const name of ['input_ids', 'inputs_embeds', 'attention_mask']) {
+    const d = main.inputs.find((i) => i.name === name)?.type?.shape?.[0];
+    if (typeof d === 'string' && d) return d;
+  }
+  return 'batch_size';
+}
+
+/** Adds the multiplier, capture and (optionally) additive nodes of one layer; returns the outputs to expose. */
+function instrumentSite(scope: GraphScope, site: MatmulSite, prefix: string, additive: boolean): { local: string; name: string; width: number }[] {
+  const L = site.layer as number;
+  const fp16 = site.actType === ELEM_FLOAT16;
+  const p = `${prefix}L${L}/`;
+  const inMain = scope.parent === undefined;
+  const exposed: { local: string; name: string; width: number }[] = [];
+
+  // Multiply the down_proj input right after it is produced, then capture the scaled value.
+  const scaled = `${p}scaled`;
+  const nodes: NewNode[] = [];
+  let multiplier = `cna_multiplier_${L}`;
+  if (fp16) {
+    nodes.push({ name: `${p}multiplier_cast`, opType: 'Cast', inputs: [multiplier], outputs: [`${p}multiplier_f16`], attributes: [{ name: 'to', i: ELEM_FLOAT16 }] });
+    multiplier = `${p}multiplier_f16`;
+  }
+  nodes.push({ name: `${p}multiply`, opType: 'Mul', inputs: [site.tensor, multiplier], outputs: [scaled] });
+  const captureName = `cna_capture_${L}`;
+  const captureLocal = inMain ? captureName : `${p}${captureName}`;
+  nodes.push(...gatherAt(scaled, captureLocal, `${p}capture`, fp16));
+  exposed.push({ local: captureLocal, name: captureName, width: site.k });
+  const consumers = (scope.consumers.get(site.tensor) ?? []).slice();
+  insertAfterProducer(scope, site.tensor, nodes);
+  for (const c of consumers) renameInput(c, site.tensor, scaled);
+
+  if (additive) {
+    const y = site.output;
+    const steered = `${p}mlp_output_steered`;
+    const outName = `cna_mlp_output_${L}`;
+    const outLocal = inMain ? outName : `${p}${outName}`;
+    const more: NewNode[] = [...gatherAt(y, outLocal, `${p}mlp_output_capture`, fp16)];
+    let add = `cna_additive_${L}`;
+    if (fp16) {
+      more.push({ name: `${p}additive_cast`, opType: 'Cast', inputs: [add], outputs: [`${p}additive_f16`], attributes: [{ name: 'to', i: ELEM_FLOAT16 }] });
+      add = `${p}additive_f16`;
+    }
+    more.push({ name: `${p}add`, opType: 'Add', inputs: [y, add], outputs: [steered] });
+    const yConsumers = (scope.consumers.get(y) ?? []).slice();
+    scope.graph.insertAfter(site.outputNode, more);
+    for (const c of yConsumers) renameInput(c, y, steered);
+    exposed.push({ local: outLocal, name: outName, width: site.n });
+  }
+  return exposed;
+}
+
+/** GatherND(x, index [batch,1], batch_dims=1): [batch, seq, W] -> [batch, W], cast to float32 when needed. */
+function gatherAt(x: string, out: string, p: string, fp16: boolean): NewNode[] {
+  const gathered = fp16 ? `${p}_f16` : out;
+  const nodes: NewNode[] = [
+    { name: `${p}_gather`, opType: 'GatherND', inputs: [x, CAPTURE_INDEX_2D], outputs: [gathered], attributes: [{ name: 'batch_dims', i: 1 }] },
+  ];
+  if (fp16) nodes.push({ name: `${p}_cast`, opType: 'Cast', inputs: [gathered], outputs: [out], attributes: [{ name: 'to', i: ELEM_FLOAT }] });
+  return nodes;
+}
+
+function insertAfterProducer(scope: GraphScope, tensor: string, nodes: NewNode[]): void {
+  const producer = scope.producers.get(tensor);
+  if (producer) scope.graph.insertAfter(producer, nodes);
+  else scope.graph.insertBefore(undefined, nodes); // a graph input or outer-scope value
+}
+
+/** Points every use of `from` in `node` (and in its subgraphs, which may read outer values) to `to`. */
+function renameInput(node: NodeView, from: string, to: string): void {
+  node.inputs.forEach((name, i) => {
+    if (name === from) node.setInput(i, to);
+  });
+  for (const g of node.subgraphs()) {
+    for (const n of g.nodes) renameInput(n, from, to);
+  }
+}
