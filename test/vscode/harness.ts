@@ -1,0 +1,68 @@
+// What a test may ask of the harness that drives the workbench: screenshots, the final result.
+// Under code-server the harness passes its HTTP address in CNA_HARNESS_URL; under
+// @vscode/test-electron there is none, and these calls do nothing.
+import * as http from 'node:http';
+import * as vscode from 'vscode';
+
+const harnessUrl = process.env.CNA_HARNESS_URL;
+
+export function hasHarness(): boolean {
+  return Boolean(harnessUrl);
+}
+
+function request(method: 'GET' | 'POST', pathAndQuery: string, body?: unknown): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${harnessUrl}${pathAndQuery}`, { method, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`harness ${pathAndQuery}: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** Saves a PNG of the whole workbench as test-results/vscode/<name>.png; returns its path, or undefined without a harness. */
+export async function screenshot(name: string): Promise<string | undefined> {
+  if (!harnessUrl) return undefined;
+  const reply = JSON.parse(await request('GET', `/screenshot?name=${encodeURIComponent(name)}`)) as { path: string };
+  return reply.path;
+}
+
+export async function reportResult(result: { passed: number; failed: number; failures: string[] }): Promise<void> {
+  if (harnessUrl) await request('POST', '/result', result);
+}
+
+/** Switches `workbench.colorTheme` and waits until the workbench has applied it. */
+export async function setColorTheme(theme: 'Default Light Modern' | 'Default Dark Modern'): Promise<void> {
+  const wantKind = theme === 'Default Light Modern' ? vscode.ColorThemeKind.Light : vscode.ColorThemeKind.Dark;
+  if (vscode.window.activeColorTheme.kind === wantKind && vscode.workspace.getConfiguration('workbench').get('colorTheme') === theme) return;
+  const applied = new Promise<void>((resolve) => {
+    const sub = vscode.window.onDidChangeActiveColorTheme((t) => {
+      if (t.kind === wantKind) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  await withTimeout(applied, 15_000, `color theme ${theme} was not applied`);
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(probe: () => T | undefined, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
