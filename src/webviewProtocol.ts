@@ -1,0 +1,169 @@
+// Typed messages between the extension host and the chart webviews (panel and side view).
+// One discriminated union per direction; each side has one `post()` and one exhaustive switch,
+// so adding a message here fails to compile until both sides handle it.
+// The data types mirror the `--json` shapes of `cna attribute` and `cna sweep` (spec/cli.md).
+// No imports: this file is bundled into the browser webview and the Node host alike.
+
+/** The four views of the chart panel. The side view renders a compact mix of the first two. */
+export type ChartView = 'separation' | 'sweep' | 'pairs' | 'playground';
+
+export interface NeuronRef {
+  layer: number;
+  /** Neuron (MLP channel) index inside its layer, 0-based. */
+  index: number;
+}
+
+/** A circuit neuron: mean activation on positive prompts minus mean on negative, signed. */
+export interface CircuitNeuron extends NeuronRef {
+  delta: number;
+  meanPositive?: number;
+  meanNegative?: number;
+}
+
+export interface PairContribution {
+  /** 1-based line of the pair's `+` prompt in its .cnapairs file. */
+  line: number;
+  contribution: number;
+  /** Overlap (0..1) of the circuit found without this pair with the full circuit. */
+  leaveOneOutOverlap: number;
+  /** Short text to show (e.g. the section or the start of the positive prompt). */
+  label?: string;
+}
+
+/** |delta| of every neuron of one layer, index = neuron index. */
+export interface LayerMagnitudesFull {
+  kind: 'full';
+  layer: number;
+  absDelta: Float32Array | number[];
+}
+
+/**
+ * What is visible of one layer's |delta|: the largest values kept exactly, and a min/max envelope
+ * over equal buckets of neuron indices. Circuit and universal neurons are carried separately and
+ * always drawn, so nothing the user needs is lost.
+ */
+export interface LayerMagnitudesDownsampled {
+  kind: 'downsampled';
+  layer: number;
+  /** Number of neurons in the layer (intermediate size). */
+  size: number;
+  /** The largest values, plus every circuit and universal neuron of the layer. */
+  topIndex: number[];
+  topValue: number[];
+  /** Neurons per bucket; bucket b covers indices [b*bucketSize, (b+1)*bucketSize). */
+  bucketSize: number;
+  bucketMin: number[];
+  bucketMax: number[];
+}
+
+export type LayerMagnitudes = LayerMagnitudesFull | LayerMagnitudesDownsampled;
+
+export interface ModelInfo {
+  path: string;
+  layers: number;
+  intermediateSize: number;
+  totalNeurons: number;
+}
+
+/** `cna attribute --json` plus the per-layer |delta| of every neuron for the separation chart. */
+export interface AttributionResult {
+  feature: string;
+  model: ModelInfo;
+  k: number;
+  neurons: CircuitNeuron[];
+  universal: NeuronRef[];
+  pairs: PairContribution[];
+  /** One entry per layer that was measured; may be absent for a result read from circuit.json. */
+  layerMagnitudes?: LayerMagnitudes[];
+  /** Layers left out of the ranking (reference default 0-1). */
+  excludedLayers?: number[];
+  /** The `--top` setting as written, e.g. "0.1%" or "200". */
+  top?: string;
+  /** The .cnapairs file the result came from, for titles. */
+  source?: string;
+}
+
+export interface SweepPoint {
+  multiplier: number;
+  /** Share of answers judged refusals, 0..1. */
+  refusalRate: number;
+  /** Mean quality score, 0..1 (clean English about 0.97). */
+  quality: number;
+  /** Mean first-token KL divergence on benign prompts, steered vs unsteered (nats). */
+  kl: number;
+  /** Number of prompts evaluated. */
+  n: number;
+}
+
+export interface SweepSample {
+  multiplier: number;
+  prompt: string;
+  completion: string;
+  refused: boolean;
+  /** True for samples of the random-neuron control. */
+  control?: boolean;
+}
+
+/** `cna sweep --json`. */
+export interface SweepResult {
+  points: SweepPoint[];
+  control: SweepPoint[];
+  samples: SweepSample[];
+  feature?: string;
+  detector?: string;
+}
+
+/** The steering playground: one prompt answered unsteered and steered. */
+export interface PlaygroundState {
+  prompt: string;
+  multiplier: number;
+  baseline?: string;
+  steered?: string;
+  /** True while the host is generating. */
+  pending?: boolean;
+  /** One-line message when generation failed. */
+  error?: string;
+}
+
+/** Counts the webview reports after drawing, for tests and for the host to know what is shown. */
+export interface RenderSummary {
+  /** Neurons represented in the separation chart (every neuron of every measured layer). */
+  neurons: number;
+  circuit: number;
+  universal: number;
+  layers: number;
+  /** Points of the (non-control) sweep curve. */
+  points: number;
+  pairs: number;
+}
+
+// ---- host -> webview ----
+
+export type HostMessage =
+  | { type: 'attribution'; result: AttributionResult }
+  | { type: 'sweep'; result: SweepResult }
+  | { type: 'playground'; state: PlaygroundState }
+  | { type: 'highlightPair'; line: number }
+  | { type: 'showView'; view: ChartView };
+
+// ---- webview -> host ----
+
+export type WebviewMessage =
+  /** The script loaded and listens; the host sends what it holds. */
+  | { type: 'ready' }
+  /** Sent after every draw; `ms` is the time from the message (or theme change) to the drawn chart. */
+  | { type: 'rendered'; view: ChartView | 'side'; summary: RenderSummary; ms: number; highlightedLine?: number }
+  | { type: 'revealPair'; line: number }
+  | { type: 'steer'; prompt: string; multiplier: number }
+  | { type: 'openPanel' }
+  | { type: 'error'; message: string };
+
+/** Requests the user makes in a webview that the host acts on. */
+export type WebviewRequest = Extract<WebviewMessage, { type: 'revealPair' | 'steer' }>;
+
+export type RenderedMessage = Extract<WebviewMessage, { type: 'rendered' }>;
+
+/** Compile-time exhaustiveness check for switches over the unions above. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
+}
