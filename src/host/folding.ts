@@ -1,0 +1,20 @@
+/** Folding for `.cnapairs`: each `##` section, and each pair that spans several lines. */
+import * as vscode from 'vscode';
+import { parsePairs } from '../pairs/parse';
+import { PAIRS_SELECTOR } from './positions';
+
+class PairsFolding implements vscode.FoldingRangeProvider {
+  provideFoldingRanges(document: vscode.TextDocument): vscode.FoldingRange[] {
+    const parsed = parsePairs(document.getText());
+    const ranges: vscode.FoldingRange[] = [];
+    for (const s of parsed.sections) {
+      if (s.range.end.line > s.line) ranges.push(new vscode.FoldingRange(s.line, s.range.end.line, vscode.FoldingRangeKind.Region));
+    }
+    for (const p of parsed.pairs) if (p.endLine > p.line) ranges.push(new vscode.FoldingRange(p.line, p.endLine));
+    return ranges;
+  }
+}
+
+export function registerFolding(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(vscode.languages.registerFoldingRangeProvider(PAIRS_SELECTOR, new PairsFolding()));
+}
