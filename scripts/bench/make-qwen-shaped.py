@@ -1,0 +1,60 @@
+"""Writes a decoder shaped like Qwen2.5-0.5B (24 layers, hidden 896, MLP 4864, 14 heads, 2 KV heads, vocab cut
+to 8192) with random weights, exported like optimum (past key/values, position ids), plus matmul.onnx (one
+[256, 896] x [896, 4864] MatMul, the peak the prefill is compared with). For `npm run bench` only; the
+output folder (.bench/) is gitignored. Usage: /usr/bin/python3 scripts/bench/make-qwen-shaped.py OUT_DIR"""
+import json, os, shutil, sys
+import numpy as np
+import torch
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'tools', 'demo-model'))
+from model import Config, LlamaForCausalLM  # noqa: E402
+
+# repeat_interleave exports with the example's sizes baked in; expand+reshape stays dynamic.
+_orig = torch.Tensor.repeat_interleave
+def _rep(self, rep, dim=None):
+    if dim == 1 and self.dim() == 4:
+        b, h, t, d = self.shape
+        return self[:, :, None].expand(b, h, rep, t, d).reshape(b, h * rep, t, d)
+    return _orig(self, rep, dim=dim)
+torch.Tensor.repeat_interleave = _rep
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+torch.manual_seed(0)
+c = Config(vocab_size=8192, hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14,
+           num_key_value_heads=2, max_position_embeddings=32768, rope_theta=1000000.0, tie_word_embeddings=True)
+with torch.no_grad():
+    m = LlamaForCausalLM(c).eval()
+L = c.num_hidden_layers
+names_in = ['input_ids', 'attention_mask', 'position_ids'] + [f'past_key_values.{i}.{kv}' for i in range(L) for kv in ('key', 'value')]
+names_out = ['logits'] + [f'present.{i}.{kv}' for i in range(L) for kv in ('key', 'value')]
+dyn = {'input_ids': {0: 'batch_size', 1: 'sequence_length'}, 'attention_mask': {0: 'batch_size', 1: 'total_sequence_length'},
+       'position_ids': {0: 'batch_size', 1: 'sequence_length'}, 'logits': {0: 'batch_size', 1: 'sequence_length'}}
+for i in range(L):
+    for kv in ('key', 'value'):
+        dyn[f'past_key_values.{i}.{kv}'] = {0: 'batch_size', 2: 'past_sequence_length'}
+        dyn[f'present.{i}.{kv}'] = {0: 'batch_size', 2: 'total_sequence_length'}
+ex = torch.tensor([[1, 2, 3], [4, 5, 6]])
+with torch.no_grad():
+    torch.onnx.export(m, (ex, torch.ones(2, 3, dtype=torch.long), torch.arange(3).unsqueeze(0).repeat(2, 1), *m.empty_past(2)),
+                      os.path.join(out, 'model.onnx'), input_names=names_in, output_names=names_out, dynamic_axes=dyn,
+                      opset_version=14, do_constant_folding=True)
+with open(os.path.join(out, 'config.json'), 'w') as f:
+    json.dump(c.to_hf([2]), f, indent=1)
+with open(os.path.join(out, 'generation_config.json'), 'w') as f:
+    json.dump({'eos_token_id': [2]}, f)
+fx = os.path.join(ROOT, 'test', 'unit', 'engine', 'fixtures', 'chatml')
+for name in ('tokenizer.json', 'tokenizer_config.json'):
+    shutil.copy(os.path.join(fx, name), os.path.join(out, name))
+
+import onnx
+from onnx import helper, numpy_helper, TensorProto
+W = numpy_helper.from_array((np.random.RandomState(0).randn(896, 4864) * 0.02).astype(np.float32), 'W')
+g = helper.make_graph([helper.make_node('MatMul', ['x', 'W'], ['y'])], 'peak',
+                      [helper.make_tensor_value_info('x', TensorProto.FLOAT, ['rows', 896])],
+                      [helper.make_tensor_value_info('y', TensorProto.FLOAT, ['rows', 4864])], [W])
+mm = helper.make_model(g, opset_imports=[helper.make_opsetid('', 14)])
+mm.ir_version = 8
+onnx.save_model(mm, os.path.join(out, 'matmul.onnx'))
+print('wrote', out)

@@ -1,0 +1,72 @@
+/**
+ * What the engine-backed commands share: which model (`--model`, else the bundled demo model), the worker
+ * thread (dist/worker.js next to dist/cli.js), progress on stderr, and Ctrl-C as cancellation.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+import { EngineClient } from '../engine/client';
+import type { ModelRef, Progress } from '../protocol';
+import { numberOption, stringOption, type ParsedArgs } from './args';
+import type { CliIO } from './command';
+
+/** Options every engine command accepts. */
+export const ENGINE_VALUE_OPTIONS = ['model', 'variant', 'threads'];
+
+/** The package root: the folder above dist/ (bundle) or the one holding package.json (compiled tests). */
+export function packageRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cna-vscode') return dir;
+      } catch {
+        // not ours; keep walking up
+      }
+    }
+    if (path.dirname(dir) === dir) return path.join(__dirname, '..');
+  }
+}
+
+export const DEMO_MODEL = path.join('models', 'demo-instruct');
+
+export function modelRef(args: ParsedArgs, fallback?: string): ModelRef {
+  let p = stringOption(args, 'model') ?? fallback;
+  if (p === undefined) {
+    p = path.join(packageRoot(), DEMO_MODEL);
+    if (!fs.existsSync(p)) {
+      throw new UserError(`No --model given and the bundled demo model (${DEMO_MODEL}) is not installed. Pass --model DIR with an ONNX model folder.`);
+    }
+  }
+  return { path: p, variant: stringOption(args, 'variant') };
+}
+
+/** Progress lines on stderr: a rewritten line on a terminal, plain lines otherwise. */
+export function progressPrinter(io: CliIO): (p: Progress) => void {
+  let last = '';
+  return (p) => {
+    const line = p.stage === 'load'
+      ? (p.done === 0 ? `loading model ${p.message?.replace(/^loading /, '') ?? ''}` : 'model loaded')
+      : `${p.stage} ${p.done}/${p.total}`;
+    if (line === last) return;
+    last = line;
+    io.stderr(io.stderrIsTTY ? `\r\x1b[K${line}` : `${line}\n`);
+  };
+}
+
+/** Runs `fn` with an engine worker; Ctrl-C cancels the running request. Always shuts the worker down. */
+export async function withEngine<T>(args: ParsedArgs, io: CliIO, fn: (client: EngineClient, signal: AbortSignal) => Promise<T>): Promise<T> {
+  const threads = numberOption(args, 'threads');
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UserError('--threads must be a positive whole number.');
+  const client = EngineClient.start({ threads });
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await fn(client, abort.signal);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    if (io.stderrIsTTY) io.stderr('\r\x1b[K');
+    await client.close();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The engine behind the protocol: handles one request at a time (ORT runs block the thread anyway), keeps
+ * the last model loaded between requests, and turns results and errors into protocol events. Runs inside
+ * the worker thread (src/engine/worker.ts), or in-process for tests.
+ */
+import { CancelledError, UserError } from '../errors';
+import type { EngineError, EngineEvent, EngineRequest, InspectResult, ModelRef, Progress, RequestType } from '../protocol';
+import { CancelToken } from './cancel';
+import { captureBatches, encodePrompts } from './capture';
+import { generateAll } from './generate';
+import { defaultThreads, loadModel, type EngineModel } from './session';
+
+export type Post = (event: EngineEvent, transfer?: ArrayBuffer[]) => void;
+
+type WorkRequest = Extract<EngineRequest, { type: RequestType }>;
+
+export class EngineService {
+  private threads = defaultThreads();
+  private model?: { key: string; model: EngineModel };
+  private queue: Promise<void> = Promise.resolve();
+  private readonly tokens = new Map<number, CancelToken>();
+
+  constructor(private readonly post: Post) {}
+
+  handle(req: EngineRequest): void {
+    switch (req.type) {
+      case 'cancel':
+        this.tokens.get(req.id)?.cancel();
+        return;
+      case 'configure':
+        if (req.threads !== undefined && req.threads > 0) this.threads = Math.floor(req.threads);
+        return;
+      case 'shutdown':
+        this.queue = this.queue.then(() => this.dispose());
+        return;
+      default: {
+        const token = new CancelToken();
+        this.tokens.set(req.id, token);
+        this.queue = this.queue.then(() => this.run(req, token)).finally(() => this.tokens.delete(req.id));
+      }
+    }
+  }
+
+  /** Resolves when every queued request has finished. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  async dispose(): Promise<void> {
+    const m = this.model;
+    this.model = undefined;
+    if (m) await m.model.session.release();
+  }
+
+  private async run(req: WorkRequest, cancel: CancelToken): Promise<void> {
+    const progress = (p: Progress) => this.post({ type: 'progress', id: req.id, progress: p });
+    try {
+      cancel.throwIfCancelled();
+      switch (req.type) {
+        case 'inspect': {
+          const model = await this.load(req.model, false, progress);
+          this.post({ type: 'result', id: req.id, request: 'inspect', result: inspect(model) });
+          return;
+        }
+        case 'activations': {
+          const model = await this.load(req.model, false, progress);
+          const [tokens] = encodePrompts(model, [req.prompt]);
+          let layers: Float32Array[] = [];
+          await captureBatches(model, [req.prompt], (b) => { layers = b.mlpInputs; }, { cancel });
+          const formatted = model.tokenizer.format(req.prompt);
+          this.post({ type: 'result', id: req.id, request: 'activations', result: { tokens, formatted, layers } }, layers.map((l) => l.buffer as ArrayBuffer));
+          return;
+        }
+        case 'generate': {
+          const additive = req.rows.some((r) => (r.steering?.additive?.length ?? 0) > 0);
+          const model = await this.load(req.model, additive, progress);
+          const completions = await generateAll(model, req.rows, {
+            maxNewTokens: req.maxNewTokens ?? 150,
+            batchSize: req.batchSize,
+            cancel,
+            onCompletions: (c) => this.post({ type: 'completions', id: req.id, completions: c }),
+            onProgress: (done, total) => progress({ stage: 'generate', done, total }),
+          });
+          this.post({ type: 'result', id: req.id, request: 'generate', result: { completions } });
+          return;
+        }
+        case 'captureBatch': {
+          const additive = req.mlpOutputs === true || (req.steering?.additive?.length ?? 0) > 0;
+          const model = await this.load(req.model, additive, progress);
+          await captureBatches(model, req.prompts, (batch) => {
+            const transfer = [...batch.mlpInputs, ...(batch.mlpOutputs ?? []), ...(batch.logits ? [batch.logits] : [])]
+              .map((a) => a.buffer as ArrayBuffer);
+            this.post({ type: 'capture', id: req.id, batch }, transfer);
+          }, {
+            steering: req.steering, batchSize: req.batchSize, mlpOutputs: req.mlpOutputs, logits: req.logits, cancel,
+            onProgress: (done, total) => progress({ stage: 'capture', done, total }),
+          });
+          const { info } = model;
+          this.post({
+            type: 'result', id: req.id, request: 'captureBatch',
+            result: { prompts: req.prompts.length, layers: info.layers, intermediateSize: info.intermediateSize, hiddenSize: info.hiddenSize, vocabSize: model.vocabSize },
+          });
+          return;
+        }
+      }
+    } catch (err) {
+      this.post({ type: 'error', id: req.id, error: toEngineError(err) });
+    }
+  }
+
+  /** The loaded model, reloading when the folder, variant, thread count or instrumentation differ. */
+  private async load(ref: ModelRef, additive: boolean, progress: (p: Progress) => void): Promise<EngineModel> {
+    const key = JSON.stringify([ref.path, ref.variant ?? '', this.threads]);
+    const current = this.model;
+    // An additive graph also serves plain requests (zeros added), so only upgrade, never downgrade.
+    if (current && current.key === key && (current.model.additive || !additive)) return current.model;
+    progress({ stage: 'load', done: 0, total: 1, message: `loading ${ref.path}` });
+    await this.dispose();
+    const model = await loadModel(ref, { threads: this.threads, additive });
+    this.model = { key, model };
+    progress({ stage: 'load', done: 1, total: 1 });
+    return model;
+  }
+}
+
+export function inspect(model: EngineModel): InspectResult {
+  const { info, folder } = model;
+  return {
+    path: folder.root,
+    onnxFile: folder.onnxPath,
+    variant: folder.variant,
+    available: folder.available,
+    layout: info.layout,
+    architecture: folder.config.architecture ?? null,
+    layers: info.layers,
+    hiddenSize: info.hiddenSize,
+    intermediateSize: info.intermediateSize,
+    totalNeurons: info.layers * info.intermediateSize,
+    dtype: info.dtype,
+    quantization: info.quantization,
+    mlpSites: info.sites.map((s) => ({ layer: s.layer, tensor: s.tensor })),
+    chatTemplate: folder.chatTemplate !== undefined,
+    eos: model.eos,
+    maxPositions: model.maxPositions ?? null,
+    fingerprint: info.fingerprint,
+  };
+}
+
+export function toEngineError(err: unknown): EngineError {
+  if (err instanceof UserError) return { kind: 'user', message: err.message };
+  if (err instanceof CancelledError) return { kind: 'cancelled', message: err.message };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { kind: 'internal', message: e.message, stack: e.stack };
+}

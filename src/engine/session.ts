@@ -1,0 +1,173 @@
+/**
+ * Loads a model folder into one instrumented ONNX Runtime session: reads the folder, instruments the graph
+ * (src/engine/surgery.ts adds `cna_multiplier_L` inputs and `cna_capture_L` outputs), and works out how to
+ * feed it (position ids or not, past key/values and their shape, merged-decoder branch flag).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { UserError } from '../errors';
+import type { ModelRef } from '../protocol';
+import { externalDataFolder } from './externalData';
+import { openModelFolder, type ModelFolder } from './modelFolder';
+import { instrumentModel, type GraphInfo } from './surgery';
+import { TextTokenizer } from './tokenizer';
+
+export interface KvPair {
+  past: string;
+  present: string;
+}
+
+export interface KvLayout {
+  pairs: KvPair[];
+  heads: number;
+  headDim: number;
+  dtype: 'float32' | 'float16';
+}
+
+export interface EngineModel {
+  folder: ModelFolder;
+  tokenizer: TextTokenizer;
+  info: GraphInfo;
+  session: ort.InferenceSession;
+  /** The graph also has the CAA inputs/outputs (`cna_additive_L`, `cna_mlp_output_L`). */
+  additive: boolean;
+  eos: number[];
+  /** Token used for left padding (masked out, so any valid id works). */
+  padId: number;
+  maxPositions?: number;
+  vocabSize: number;
+  hasPositionIds: boolean;
+  /** Optimum merged decoders switch between prefill and cached decode with this bool input. */
+  hasUseCacheBranch: boolean;
+  kv?: KvLayout;
+  threads: number;
+}
+
+export interface LoadOptions {
+  threads?: number;
+  additive?: boolean;
+}
+
+const KNOWN_INPUTS = /^(input_ids|attention_mask|position_ids|use_cache_branch|past_key_values\.\d+\.(key|value)|cna_.*)$/;
+
+export function defaultThreads(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<EngineModel> {
+  const folder = openModelFolder(ref.path, { variant: ref.variant });
+  const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate);
+  const additive = opts.additive ?? false;
+  const { instrumented, info, externalFolder } = readAndInstrument(folder, additive);
+
+  const unknown = info.inputs.map((i) => i.name).filter((n) => !KNOWN_INPUTS.test(n));
+  if (unknown.length > 0) {
+    throw new UserError(`${folder.onnxPath} has inputs this engine does not know how to feed: ${unknown.join(', ')}. Export a decoder with input_ids, attention_mask, position_ids and past_key_values.`);
+  }
+  if (!info.inputs.some((i) => i.name === 'input_ids')) {
+    throw new UserError(`${folder.onnxPath} has no input_ids input; is it a decoder-only language model?`);
+  }
+  const logits = info.outputs.find((o) => o.name === 'logits');
+  if (!logits) throw new UserError(`${folder.onnxPath} has no 'logits' output; is it a causal language model export?`);
+
+  const threads = opts.threads ?? defaultThreads();
+  const session = await createSession(instrumented, folder.onnxPath, externalFolder, threads);
+  const eos = resolveEos(folder, tokenizer);
+  const lastDim = logits.shape[logits.shape.length - 1];
+  const vocabSize = typeof lastDim === 'number' ? lastDim : folder.config.vocabSize ?? 0;
+  return {
+    folder, tokenizer, info, session, additive, eos, threads,
+    // Pads are masked out but still embedded (Gather), so the id must exist in this graph's vocabulary.
+    padId: folder.config.pad !== undefined && folder.config.pad < vocabSize ? folder.config.pad : 0,
+    maxPositions: folder.config.maxPositions,
+    vocabSize,
+    hasPositionIds: info.inputs.some((i) => i.name === 'position_ids'),
+    hasUseCacheBranch: info.inputs.some((i) => i.name === 'use_cache_branch'),
+    kv: kvLayout(folder, info),
+  };
+}
+
+/**
+ * Reads and instruments the graph in a function of its own, so that only the instrumented bytes are still
+ * referenced while ORT copies the weights (peak memory: two copies of the model, not three).
+ */
+function readAndInstrument(folder: ModelFolder, additive: boolean): { instrumented: Uint8Array; info: GraphInfo; externalFolder?: string } {
+  const original = readModelBytes(folder.onnxPath);
+  const externalFolder = externalDataFolder(folder.onnxPath, original);
+  const hint = { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers };
+  const { bytes, info } = instrumentModel(original, { additive }, hint);
+  return { instrumented: bytes, info, externalFolder };
+}
+
+function readModelBytes(file: string): Uint8Array {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new UserError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+async function createSession(bytes: Uint8Array, file: string, externalFolder: string | undefined, threads: number): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  };
+  if (externalFolder) {
+    options.extra = { session: { model_external_initializers_file_folder_path: externalFolder } };
+  }
+  try {
+    return await ort.InferenceSession.create(bytes, options);
+  } catch (err) {
+    throw new UserError(explainLoadError(file, (err as Error).message));
+  }
+}
+
+/** ORT's load errors are long and internal; keep the operator or file name the user needs. */
+export function explainLoadError(file: string, message: string): string {
+  const line = message.split('\n').find((l) => l.trim()) ?? message;
+  const op = /Could not find an implementation for (\w+)\((\d+)\)/.exec(message)
+    ?? /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message);
+  if (op) {
+    return `ONNX Runtime 1.30 (CPU) cannot run ${file}: it has no kernel for operator ${op[1]} (opset ${op[2]}). Export the model with standard ONNX operators, or pick another variant with --variant.`;
+  }
+  if (/External data|external initializer/i.test(message)) {
+    return `ONNX Runtime could not load the external weights of ${file}: ${line.trim().slice(0, 300)}`;
+  }
+  if (/protobuf|parsing failed|Failed to load model/i.test(message)) {
+    return `${file} is not a valid ONNX model (truncated or corrupt?): ${line.trim().slice(0, 300)}`;
+  }
+  return `ONNX Runtime could not load ${file}: ${line.trim().slice(0, 300)}`;
+}
+
+/** EOS ids: generation_config.json, then config.json, then the tokenizer's eos_token. */
+export function resolveEos(folder: ModelFolder, tokenizer: TextTokenizer): number[] {
+  if (folder.generation.eos.length > 0) return folder.generation.eos;
+  if (folder.config.eos.length > 0) return folder.config.eos;
+  const t = tokenizer.tokens.eos_token;
+  const id = t === undefined ? undefined : tokenizer.tokenId(t);
+  return id === undefined ? [] : [id];
+}
+
+function kvLayout(folder: ModelFolder, info: GraphInfo): KvLayout | undefined {
+  const pastInputs = info.inputs.filter((i) => /^past_key_values\.\d+\.(key|value)$/.test(i.name));
+  if (pastInputs.length === 0) return undefined;
+  const outputs = new Set(info.outputs.map((o) => o.name));
+  const pairs = pastInputs.map((i) => {
+    const present = i.name.replace(/^past_key_values/, 'present');
+    if (!outputs.has(present)) {
+      throw new UserError(`${folder.onnxPath} has input ${i.name} but no matching output ${present}.`);
+    }
+    return { past: i.name, present };
+  });
+  const first = pastInputs[0];
+  const heads = typeof first.shape[1] === 'number' ? first.shape[1] : folder.config.numKvHeads;
+  const headDim = typeof first.shape[3] === 'number' ? first.shape[3] : folder.config.headDim;
+  if (!heads || !headDim) {
+    throw new UserError(`Cannot tell the key/value cache shape of ${folder.onnxPath}: config.json lacks num_key_value_heads or head_dim.`);
+  }
+  return { pairs, heads, headDim, dtype: first.elemType === 'float16' ? 'float16' : 'float32' };
+}

@@ -1,0 +1,160 @@
+/**
+ * The one typed protocol between the engine worker (src/engine/worker.ts) and its clients (the CLI and the
+ * extension host). Requests and events are discriminated unions on `type`; every request carries an `id`
+ * that its events echo. Large arrays travel as Float32Array (transferred, not copied).
+ */
+
+/** A prompt as the user wrote it; the engine formats it (chat template or raw) and tokenizes it. */
+export interface PromptSpec {
+  text: string;
+  /** Skip the chat template (base models, `@template raw`). */
+  raw?: boolean;
+  /** Optional system message (`@system`). */
+  system?: string;
+}
+
+export interface NeuronRef {
+  layer: number;
+  index: number;
+}
+
+/** How one row is steered. Omitted = the unchanged model. */
+export interface Steering {
+  /** Circuit neurons (down_proj input channels) scaled by `multiplier` at every position. */
+  neurons: NeuronRef[];
+  multiplier: number;
+  /** CAA baseline: vectors (already scaled by alpha) added to a layer's down_proj output at every position. */
+  additive?: { layer: number; vector: Float32Array }[];
+}
+
+/** Which model to run, and how. */
+export interface ModelRef {
+  /** Model folder, HF cache folder, or a .onnx file. */
+  path: string;
+  /** ONNX variant (`fp16`, `q4`, `model_quantized`, a file name); default: best for a CPU. */
+  variant?: string;
+}
+
+export interface InspectResult {
+  path: string;
+  onnxFile: string;
+  variant: string;
+  available: string[];
+  layout: string;
+  architecture: string | null;
+  layers: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  totalNeurons: number;
+  dtype: string;
+  quantization: string;
+  mlpSites: { layer: number; tensor: string }[];
+  chatTemplate: boolean;
+  eos: number[];
+  maxPositions: number | null;
+  fingerprint: string;
+}
+
+export interface ActivationsResult {
+  /** Token ids of the formatted prompt. */
+  tokens: number[];
+  /** The text the model saw (rendered chat template or the raw prompt). */
+  formatted: string;
+  /** Per layer: the down_proj input at the last token (intermediateSize floats). */
+  layers: Float32Array[];
+}
+
+export interface GenerateRow {
+  prompt: PromptSpec;
+  steering?: Steering;
+}
+
+export type StopReason = 'eos' | 'length' | 'context';
+
+export interface Completion {
+  /** Index into the request's rows. */
+  row: number;
+  /** Generated token ids (without the EOS token). */
+  tokens: number[];
+  text: string;
+  stop: StopReason;
+}
+
+export interface GenerateResult {
+  completions: Completion[];
+}
+
+/** One streamed batch of captures at the last token of each prompt. */
+export interface CaptureBatch {
+  /** Indices into the request's prompts, one per row of this batch. */
+  indices: number[];
+  /** Token count of each row's formatted prompt. */
+  tokenCounts: number[];
+  /** Per layer: rows x intermediateSize floats, row-major (down_proj input). */
+  mlpInputs: Float32Array[];
+  /** Per layer: rows x hiddenSize floats (down_proj output), when asked for. */
+  mlpOutputs?: Float32Array[];
+  /** rows x vocab logits at the last token, when asked for. */
+  logits?: Float32Array;
+}
+
+export interface CaptureSummary {
+  prompts: number;
+  layers: number;
+  intermediateSize: number;
+  hiddenSize: number;
+  vocabSize: number;
+}
+
+export interface EngineResults {
+  inspect: InspectResult;
+  activations: ActivationsResult;
+  generate: GenerateResult;
+  captureBatch: CaptureSummary;
+}
+
+export interface RequestBodies {
+  inspect: { model: ModelRef };
+  activations: { model: ModelRef; prompt: PromptSpec };
+  generate: { model: ModelRef; rows: GenerateRow[]; maxNewTokens?: number; batchSize?: number };
+  /** Generic streaming capture for discovery and evaluation: one `capture` event per batch. */
+  captureBatch: {
+    model: ModelRef;
+    prompts: PromptSpec[];
+    steering?: Steering;
+    batchSize?: number;
+    mlpOutputs?: boolean;
+    logits?: boolean;
+  };
+}
+
+export type RequestType = keyof RequestBodies;
+
+export type EngineRequest =
+  | { [K in RequestType]: { type: K; id: number } & RequestBodies[K] }[RequestType]
+  | { type: 'cancel'; id: number }
+  | { type: 'configure'; threads?: number }
+  | { type: 'shutdown' };
+
+export type ErrorKind = 'user' | 'cancelled' | 'internal';
+
+export interface EngineError {
+  kind: ErrorKind;
+  message: string;
+  /** Only for internal errors: where it happened, for bug reports. */
+  stack?: string;
+}
+
+export interface Progress {
+  stage: 'load' | 'capture' | 'generate';
+  done: number;
+  total: number;
+  message?: string;
+}
+
+export type EngineEvent =
+  | { type: 'progress'; id: number; progress: Progress }
+  | { type: 'capture'; id: number; batch: CaptureBatch }
+  | { type: 'completions'; id: number; completions: Completion[] }
+  | { [K in RequestType]: { type: 'result'; id: number; request: K; result: EngineResults[K] } }[RequestType]
+  | { type: 'error'; id: number; error: EngineError };
