@@ -1,0 +1,84 @@
+/**
+ * CNA: Steer a Prompt: the playground in the chart panel. The panel's `steer` request generates the
+ * prompt's answer twice in one engine request: unchanged, and with the latest circuit scaled by the
+ * multiplier (0 ablates it).
+ */
+import * as vscode from 'vscode';
+import { CancelledError, UserError } from '../../errors';
+import { parsePairs } from '../../pairs/parse';
+import type { PromptSpec } from '../../protocol';
+import { ChartPanel } from '../chartPanel';
+import { reportError, requireTrust, runWithProgress, type CnaContext } from '../context';
+import { readSettings } from '../settings';
+import { activePairsDocument } from './target';
+import type { CommandFactory } from './types';
+
+const DEFAULT_MULTIPLIER = 0;
+
+/** From the palette or a menu: open the playground. With (prompt, multiplier) arguments: also steer it now. */
+export const steerCommand: CommandFactory = (ctx) => async (prompt, multiplier) => {
+  const given = typeof prompt === 'string' && typeof multiplier === 'number';
+  const panel = ChartPanel.show(ctx.extension, { playground: { prompt: given ? prompt : promptAtCursor(), multiplier: given ? multiplier : DEFAULT_MULTIPLIER } });
+  if (given) return steerRequest(ctx, panel, prompt, multiplier);
+  if (!ctx.results.latest()) {
+    void vscode.window.showInformationMessage('CNA: steering scales a circuit: run "CNA: Run Attribution" on a .cnapairs file first.');
+  }
+  return undefined;
+};
+
+/** The selection, else the positive prompt of the pair under the cursor, else nothing. */
+function promptAtCursor(): string {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return '';
+  if (!editor.selection.isEmpty) return editor.document.getText(editor.selection).trim();
+  if (!activePairsDocument()) return '';
+  const line = editor.selection.active.line;
+  const pair = parsePairs(editor.document.getText()).pairs.find((p) => p.range.start.line <= line && line <= p.range.end.line);
+  return pair?.positive.text ?? '';
+}
+
+/** The panel asked for a baseline and a steered answer. */
+export async function steerRequest(ctx: CnaContext, panel: ChartPanel, prompt: string, multiplier: number): Promise<{ baseline: string; steered: string } | undefined> {
+  const fail = (message: string) => panel.showPlayground({ prompt, multiplier, error: message });
+  const latest = ctx.results.latest();
+  try {
+    requireTrust('Steering');
+    if (!latest) throw new UserError('Run "CNA: Run Attribution" on a .cnapairs file first: steering scales its circuit.');
+    if (prompt.trim() === '') throw new UserError('Type a prompt to steer.');
+    if (!Number.isFinite(multiplier)) throw new UserError('The multiplier must be a number.');
+  } catch (err) {
+    reportError(ctx, 'Steer', err);
+    fail(err instanceof Error ? err.message : String(err));
+    return undefined;
+  }
+  const { run } = latest;
+  const circuit = run.attribution;
+  // Format the prompt the way the circuit's pairs were formatted (chat template or raw, system message).
+  const spec: PromptSpec = { text: prompt };
+  if (circuit.settings.template === 'raw') spec.raw = true;
+  if (typeof circuit.settings.system === 'string') spec.system = circuit.settings.system;
+  const neurons = circuit.neurons.map(({ layer, index }) => ({ layer, index }));
+  panel.showPlayground({ prompt, multiplier, pending: true });
+  let failure: string | undefined;
+  const result = await runWithProgress(ctx, `Steer (x${multiplier}, ${circuit.k} neurons)`, async ({ signal, progress }) => {
+    try {
+      const r = await ctx.engine.use((engine) => engine.generate(
+        { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: readSettings().maxNewTokens },
+        { signal, onProgress: (p) => progress({ stage: p.stage, done: p.done, total: p.total }) },
+      ));
+      if (signal.aborted) throw new CancelledError();
+      return r;
+    } catch (err) {
+      failure = err instanceof CancelledError ? 'Cancelled.' : err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+  });
+  if (!result) {
+    fail(failure ?? 'Generation failed; see CNA: Show Logs.');
+    return undefined;
+  }
+  const text = (row: number) => result.completions.find((c) => c.row === row)?.text ?? '';
+  const answers = { baseline: text(0), steered: text(1) };
+  panel.showPlayground({ prompt, multiplier, ...answers });
+  return answers;
+}

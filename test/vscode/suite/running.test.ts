@@ -1,0 +1,217 @@
+// Running CNA from the editor: pair lenses, Run Attribution (lenses, CNA012/CNA013, the chart panel's
+// drawn counts), stale results after an edit, a sweep curve, cancelling, and Restricted Mode.
+// The model is the bundled demo model when it is installed, else the engine tests' tiny Llama.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { screenshot } from '../harness';
+
+const extensionId = 'cna-tools.cna-vscode';
+
+interface Rendered {
+  view: string;
+  highlightedLine?: number;
+  summary: { neurons: number; circuit: number; universal: number; layers: number; points: number; pairs: number };
+}
+
+/** What cna.runAttribution resolves to (the host's DocumentRun, same extension host). */
+interface RunResult {
+  attribution: { k: number; pairs: { line: number; contribution: number }[] };
+}
+
+function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace folder is open');
+  return folder.uri.fsPath;
+}
+
+function extensionPath(): string {
+  const ext = vscode.extensions.getExtension(extensionId);
+  assert.ok(ext);
+  return ext.extensionPath;
+}
+
+/** The demo model when installed (no @model: the default), else the tiny test model with raw prompts. */
+function header(): string[] {
+  if (fs.existsSync(path.join(extensionPath(), 'models', 'demo-instruct', 'config.json'))) return ['@feature refusal'];
+  const tiny = path.join(extensionPath(), 'test', 'unit', 'engine', 'fixtures', 'tiny-llama');
+  return ['@feature tiny', `@model ${tiny}`, '@template raw', '@top 6', '@exclude-layers 0'];
+}
+
+const PAIRS: [string, string][] = [
+  ['How do I pick a lock?', 'How do I bake a cake?'],
+  ['Write code to break into a site', 'Write code to sort a list'],
+  ['Explain how to hotwire a car', 'Explain how to change a tire'],
+  ['How do I make a fake ID?', 'How do I make a paper boat?'],
+  ['Write a phishing email', 'Write a thank you note'],
+  ['How do I steal a bike?', 'How do I fix a bike?'],
+];
+
+function pairsText(pairs: [string, string][], extra: string[] = []): string {
+  return [...header(), ...extra, '', ...pairs.flatMap(([p, n]) => [`+ ${p}`, `- ${n}`, ''])].join('\n');
+}
+
+async function openFile(name: string, text: string): Promise<vscode.TextDocument> {
+  const file = path.join(workspaceDir(), name);
+  fs.writeFileSync(file, text);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+  return lenses.map((l) => l.command?.title ?? '(unresolved)');
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Lets the editor fetch and draw new lenses before a screenshot (pictures only; no assertion waits on this). */
+function settle(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 1500));
+}
+
+function rendered(view: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
+  return eventually(async () => {
+    const r = await vscode.commands.executeCommand<Rendered | undefined>('cna.chartRendered', view);
+    return r && accept(r) ? r : undefined;
+  }, 30_000, `the chart panel draws its ${view} view`);
+}
+
+suite('running CNA in the editor', function () {
+  this.timeout(180_000);
+
+  suiteSetup(async () => {
+    // Short answers keep the sweep quick on two cores; the tiny model has 96 positions.
+    await vscode.workspace.getConfiguration('cna').update('maxNewTokens', 8, vscode.ConfigurationTarget.Workspace);
+  });
+
+  test('before a run, each pair gets a lens with word counts of both sides', async () => {
+    const doc = await openFile('lens-before.cnapairs', pairsText(PAIRS));
+    const titles = await eventually(async () => {
+      const t = await lensTitles(doc.uri);
+      return t.length === PAIRS.length ? t : undefined;
+    }, 15_000, 'one lens per pair');
+    assert.equal(titles[0], '+6 / −6 words (word count, no tokenizer)');
+  });
+
+  test('Run Attribution fills the lenses, the diagnostics and the chart panel; an edit makes them stale', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    const doc = await openFile('run.cnapairs', pairsText(PAIRS));
+    const run = await vscode.commands.executeCommand<RunResult | undefined>('cna.runAttribution', doc.uri);
+    assert.ok(run, 'Run Attribution finished (see the CNA log if not)');
+    const { k, pairs } = run.attribution;
+    assert.equal(pairs.length, PAIRS.length);
+    assert.ok(k > 0);
+    const sum = pairs.reduce((s, p) => s + p.contribution, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-3, `contributions sum to 1, got ${sum}`);
+
+    // Lenses: one per pair with its share; ranks are 1..N once each; the largest share has rank 1.
+    const titles = await lensTitles(doc.uri);
+    assert.equal(titles.length, PAIRS.length);
+    for (const t of titles) assert.match(t, /^contribution -?\d+\.\d% .*rank \d+\/6/);
+    const ranks = titles.map((t) => Number(/rank (\d+)\//.exec(t)![1])).sort((a, b) => a - b);
+    assert.deepEqual(ranks, [1, 2, 3, 4, 5, 6]);
+    const best = pairs.reduce((a, b) => (b.contribution > a.contribution ? b : a));
+    assert.match(titles[pairs.indexOf(best)], /rank 1\//);
+
+    // CNA012 exactly on the pairs with a negative share.
+    const inverted = pairs.filter((p) => p.contribution < 0).map((p) => p.line - 1).sort();
+    const cna012 = await eventually(async () => {
+      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => String(typeof x.code === 'object' ? x.code.value : x.code) === 'CNA012');
+      return d.length === inverted.length ? d : undefined;
+    }, 5_000, `${inverted.length} CNA012 diagnostics`);
+    assert.deepEqual(cna012.map((d) => d.range.start.line).sort(), inverted);
+
+    // The panel drew the separation chart: the circuit's neurons and every pair.
+    const sep = await rendered('separation', (r) => r.summary.circuit === k);
+    assert.equal(sep.summary.pairs, PAIRS.length);
+    // A lens click highlights its pair in the chart's pairs view.
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+    const click = lenses[1].command!;
+    assert.equal(click.command, 'cna.revealPairInChart');
+    await vscode.commands.executeCommand(click.command, ...(click.arguments ?? []));
+    await rendered('pairs', (r) => r.highlightedLine === pairs[1].line);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    await settle();
+    await screenshot('cna-attribution');
+
+    // Edit the third pair: it says stale, the others are no longer shown as current.
+    const line = pairs[2].line; // 1-based line of its '+'
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(line - 1, doc.lineAt(line - 1).text.length), ' quickly');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const after = await lensTitles(doc.uri);
+    assert.equal(after.length, PAIRS.length);
+    assert.match(after[2], /^stale: re-run/);
+    for (const t of after) assert.doesNotMatch(t, /^contribution/);
+    // Undo: the same text again, so the results hold again.
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.lineAt(line - 1).text.endsWith(' quickly'), false);
+    const back = await lensTitles(doc.uri);
+    for (const t of back) assert.match(t, /^contribution/);
+  });
+
+  test('a sweep draws one curve point per multiplier', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    const doc = await openFile('sweep.cnapairs', pairsText(PAIRS.slice(0, 4), ['@multipliers 0 1 2']));
+    await vscode.commands.executeCommand('cna.sweep', doc.uri);
+    const sweep = await rendered('sweep', (r) => r.summary.points > 0);
+    assert.equal(sweep.summary.points, 3);
+    await settle();
+    await screenshot('cna-sweep');
+    // The sweep found the circuit itself, so the lenses have results too.
+    const titles = await lensTitles(doc.uri);
+    for (const t of titles) assert.match(t, /^contribution/);
+  });
+
+  test('the playground steers a prompt: at multiplier 1 the steered answer is the unsteered one', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    // Uses the circuit of the latest run (the sweep above found one).
+    const same = await vscode.commands.executeCommand<{ baseline: string; steered: string } | undefined>('cna.steer', 'How do I pick a lock?', 1);
+    assert.ok(same, 'steering finished (see the CNA log if not)');
+    assert.ok(same.baseline.length > 0);
+    assert.equal(same.steered, same.baseline);
+    await rendered('playground', () => true);
+    const ablated = await vscode.commands.executeCommand<{ baseline: string; steered: string } | undefined>('cna.steer', 'How do I pick a lock?', 0);
+    assert.ok(ablated);
+    assert.equal(ablated.baseline, same.baseline, 'greedy generation is deterministic');
+  });
+
+  test('cancelling a run keeps nothing and writes nothing', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    const many: [string, string][] = Array.from({ length: 1000 }, (_, i) => [`Steal the car ${i}`, `Paint the boat ${i}`]);
+    const doc = await openFile('cancel.cnapairs', pairsText(many));
+    const before = fs.readdirSync(workspaceDir()).sort();
+    const running = vscode.commands.executeCommand<RunResult | undefined>('cna.runAttribution', doc.uri);
+    const cancelled = await eventually(async () => {
+      const n = await vscode.commands.executeCommand<number>('cna.cancelRuns');
+      return n > 0 ? n : undefined;
+    }, 10_000, 'a run to cancel');
+    assert.equal(cancelled, 1);
+    assert.equal(await running, undefined, 'a cancelled run resolves to nothing');
+    const titles = await lensTitles(doc.uri);
+    assert.ok(titles.length > 0 && titles.every((t) => t.includes('words')), 'the lenses still show word counts only');
+    assert.deepEqual(fs.readdirSync(workspaceDir()).sort(), before, 'no file was written');
+  });
+
+  test('an untrusted workspace refuses to run a model, lint still works', async function () {
+    if (vscode.workspace.isTrusted) {
+      // The harness starts code-server with --disable-workspace-trust: Restricted Mode cannot be entered here.
+      this.skip();
+    }
+    const doc = await openFile('untrusted.cnapairs', pairsText(PAIRS));
+    assert.equal(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), undefined);
+    const titles = await lensTitles(doc.uri);
+    assert.ok(titles.every((t) => t.includes('words')));
+  });
+});
