@@ -1,4 +1,19 @@
 import type { CliCommand } from './command';
+import { activationsCommand } from './activations';
+import { attributeCommand } from './attribute';
+import { generateCommand } from './generate';
+import { inspectCommand } from './inspect';
+import { lintCommand } from './lint';
+import { reproduceCommand } from './reproduce';
+import { sweepCommand } from './sweep';
 
 /** The command table: each entry lives in its own file under src/cli/. */
-export const commands: Record<string, CliCommand> = {};
+export const commands: Record<string, CliCommand> = {
+  lint: lintCommand,
+  inspect: inspectCommand,
+  activations: activationsCommand,
+  generate: generateCommand,
+  attribute: attributeCommand,
+  sweep: sweepCommand,
+  reproduce: reproduceCommand,
+};

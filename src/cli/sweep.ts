@@ -1,0 +1,148 @@
+/**
+ * `cna sweep FILE`: refusal, quality and first-token KL per multiplier, for the circuit and a random
+ * control (and the CAA baseline with --caa). Reads --circuit, or runs attribute first (--out writes that
+ * circuit). Human output is a table and a few answers; --json is the whole result.
+ */
+import { parseDetectorName } from '../cna/refusal';
+import { parseMultipliers } from '../cna/sweep';
+import { UserError } from '../errors';
+import { circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
+import { throwIfCancelled } from '../jobs/context';
+import { selectEvalPrompts } from '../jobs/evalPrompts';
+import { readPairsFile } from '../jobs/pairsInput';
+import { runSweep, type SweepResult } from '../jobs/sweep';
+import type { SweepPoint } from '../cna/sweep';
+import { numberOption, parseArgs, stringOption } from './args';
+import type { CliCommand } from './command';
+import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
+import { progressReporter } from './progress';
+
+const SAMPLE_CHARS = 100;
+
+/** Takes every `--name VALUE` / `--name=VALUE` out of argv (parseArgs keeps only the last of a flag). */
+export function takeRepeated(argv: string[], name: string): { values: string[]; rest: string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === `--${name}`) {
+      const v = argv[++i];
+      if (v === undefined) throw new UserError(`--${name} needs a value.`);
+      values.push(v);
+    } else if (a.startsWith(`--${name}=`)) {
+      values.push(a.slice(name.length + 3));
+    } else {
+      rest.push(a);
+    }
+  }
+  return { values, rest };
+}
+
+export const sweepCommand: CliCommand = {
+  usage:
+    'cna sweep FILE [--model DIR] [--circuit circuit.json] [--multipliers 0,0.5,1] [--eval positive|negative|FILE2] ' +
+    '[--max-new-tokens N] [--detector regex|phrases|jbb] [--refusal-marker TEXT]... [--control random|none] [--seed N] ' +
+    '[--caa] [--alphas -1,0] [--batch-size N] [--out circuit.json] [--json]',
+  summary: 'Steer the circuit at each multiplier: refusal rate, answer quality and first-token KL, beside a random control.',
+  async run(argv, io) {
+    const { values: markers, rest } = takeRepeated(argv, 'refusal-marker');
+    const args = parseArgs(rest, {
+      values: [...ENGINE_VALUE_OPTIONS, 'circuit', 'multipliers', 'eval', 'max-new-tokens', 'detector', 'control', 'seed', 'alphas',
+        'batch-size', 'out', 'top', 'exclude-layers'],
+      booleans: ['caa', 'json', 'no-universal-filter'],
+    });
+    if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${sweepCommand.usage}`);
+    const pairs = await readPairsFile(args.positional[0]);
+    const circuitFile = stringOption(args, 'circuit');
+    const circuit = circuitFile ? await readCircuitFile(circuitFile) : undefined;
+    const model = modelRef(args, pairs.modelDirective ?? circuit?.model.path);
+    const control = stringOption(args, 'control') ?? 'random';
+    if (control !== 'random' && control !== 'none') throw new UserError(`--control must be 'random' or 'none', not '${control}'.`);
+    const spec = stringOption(args, 'multipliers');
+    const alphas = stringOption(args, 'alphas');
+    const detectorFlag = stringOption(args, 'detector');
+    const detector = detectorFlag === undefined ? undefined : parseDetectorName(detectorFlag);
+    const multipliers = spec === undefined ? undefined : parseMultipliers(spec);
+    const alphaList = alphas === undefined ? undefined : parseMultipliers(alphas);
+    const maxNewTokens = numberOption(args, 'max-new-tokens');
+    if (maxNewTokens !== undefined && !(Number.isInteger(maxNewTokens) && maxNewTokens >= 1)) {
+      throw new UserError('--max-new-tokens must be a whole number of at least 1.');
+    }
+    const evaluation = await selectEvalPrompts(pairs, stringOption(args, 'eval') ?? 'positive');
+    const out = stringOption(args, 'out');
+    if (out && circuit) throw new UserError('--out writes the circuit that sweep finds itself; it cannot be combined with --circuit.');
+    const progress = progressReporter(io, 'cna sweep');
+    progress.note(`evaluating ${evaluation.prompts.length} prompts: ${evaluation.description}`);
+    const result = await withEngine(args, io, async (engine, signal) => {
+      const r = await runSweep(
+        { engine, model, signal, onProgress: (p) => progress.update(p), onNote: (m) => progress.note(m) },
+        {
+          pairs, circuit, circuitFile, evaluation,
+          attribute: {
+            top: stringOption(args, 'top'),
+            excludeLayers: stringOption(args, 'exclude-layers'),
+            universalFilter: !args.options.has('no-universal-filter'),
+          },
+          multipliers,
+          detector,
+          refusalMarkers: markers,
+          control,
+          seed: numberOption(args, 'seed'),
+          caa: args.options.has('caa'),
+          alphas: alphaList,
+          maxNewTokens,
+          batchSize: numberOption(args, 'batch-size'),
+        },
+      ).finally(() => progress.done());
+      throwIfCancelled(signal);
+      if (out && r.attribute) await writeFileAtomic(out, circuitJson(r.attribute), signal);
+      return r;
+    });
+    if (args.options.has('json')) io.stdout(JSON.stringify(result) + '\n');
+    else io.stdout(sweepTable(result));
+    if (out) io.stderr(`cna sweep: wrote ${out}\n`);
+    return 0;
+  },
+};
+
+function pct(x: number): string {
+  return Number.isNaN(x) ? '-' : `${(x * 100).toFixed(0)}%`;
+}
+
+function cells(p: SweepPoint | undefined): string[] {
+  if (!p) return ['', '', ''];
+  return [pct(p.refusalRate), p.quality.toFixed(3), p.kl === null ? '-' : p.kl.toFixed(4)];
+}
+
+/** The human result: one row per multiplier (circuit beside control), CAA rows, then a few answers. */
+export function sweepTable(r: SweepResult): string {
+  const lines: string[] = [];
+  lines.push(`${r.feature}: circuit of ${r.circuit.k} neurons, ${r.settings.evalPrompts} prompts (${r.settings.eval}), ` +
+    `detector ${r.settings.detector}, ${r.settings.maxNewTokens} new tokens, KL on ${r.settings.klPrompts} benign prompts`);
+  const rows: string[][] = [['multiplier', 'refusal', 'quality', 'KL', '', 'control refusal', 'quality', 'KL']];
+  r.points.forEach((p, i) => rows.push([String(p.multiplier), ...cells(p), '|', ...cells(r.control[i])]));
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  for (const row of rows) lines.push(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+  if (r.caa) {
+    lines.push('CAA baseline (alpha * per-layer mean difference of the MLP output):');
+    for (const p of r.caa) lines.push(`  alpha ${String(p.alpha).padEnd(6)} refusal ${pct(p.refusalRate).padEnd(5)} quality ${p.quality.toFixed(3)}  KL ${p.kl === null ? '-' : p.kl.toFixed(4)}`);
+  }
+  const shown = new Set<number>();
+  const firstPrompt = r.samples.find((s) => s.kind === 'circuit')?.prompt;
+  lines.push(`Answers to "${clip(firstPrompt ?? '')}":`);
+  for (const s of r.samples) {
+    if (s.kind !== 'circuit' || s.prompt !== firstPrompt || shown.has(s.multiplier)) continue;
+    shown.add(s.multiplier);
+    lines.push(`  m=${s.multiplier}${s.refused ? ' (refused)' : ''}: ${clip(s.answer)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function clip(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > SAMPLE_CHARS ? flat.slice(0, SAMPLE_CHARS - 3) + '...' : flat;
+}

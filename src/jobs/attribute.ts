@@ -1,0 +1,171 @@
+/**
+ * The attribute job (cna attribute, the extension's "Find circuit"): discovery pairs and generic prompts
+ * through the engine, streamed, into the CNA core's discover(); returns the circuit with timings.
+ *
+ * Memory stays flat: pairs go to the engine a few at a time, both sides of a pair in the same request
+ * (the engine sorts a request's prompts by length, so one request over every pair would leave many
+ * half-pairs waiting), and per-pair differences go to a temporary file when they would be large.
+ */
+import { performance } from 'node:perf_hooks';
+import type { PairStore, Side } from '../cna/accumulate';
+import type { Circuit, ModelIdentity } from '../cna/circuit';
+import { discover, type PromptActivations } from '../cna/discover';
+import { GENERIC_PROMPTS } from '../cna/genericPrompts';
+import { UserError } from '../errors';
+import type { Header } from '../pairs/types';
+import type { CaptureBatch, InspectResult, PromptSpec } from '../protocol';
+import type { JobContext } from './context';
+import { DISK_STORE_THRESHOLD_BYTES, DiskPairStore } from './diskPairStore';
+import { topSpec, type PairsInput } from './pairsInput';
+
+export interface AttributeOptions {
+  pairs: PairsInput;
+  /** `0.1%` or `200`; overrides `@top`. */
+  top?: string;
+  /** `0-1`, `0,1,5`, `none`; overrides `@exclude-layers`. */
+  excludeLayers?: string;
+  /** Default true (the paper); false reproduces the reference code. */
+  universalFilter?: boolean;
+  /** Pairs per capture request (default 16): bounds the half-pairs waiting for their partner. */
+  chunkPairs?: number;
+  /** Rows per forward pass (engine default when absent). */
+  batchSize?: number;
+  /** Where per-pair differences go; `auto` (default) picks disk above DISK_STORE_THRESHOLD_BYTES. */
+  pairStore?: 'memory' | 'disk' | 'auto';
+  /** Folder for the disk store's temporary file (default the system's). */
+  tmpDir?: string;
+}
+
+export interface AttributeTimings {
+  /** Loading the model (the first inspect). */
+  loadMs: number;
+  /** Waiting for forward passes (discovery pairs and generic prompts). */
+  forwardMs: number;
+  /** Everything else: splitting batches, statistics, ranking, contributions. */
+  otherMs: number;
+  totalMs: number;
+}
+
+export type AttributeResult = Circuit & { timings: AttributeTimings };
+
+/** How a .cnapairs prompt is sent to the engine: chat template unless `@template raw`, with `@system`. */
+export function promptSpec(text: string, header: Header): PromptSpec {
+  const spec: PromptSpec = { text };
+  if (header.template === 'raw') spec.raw = true;
+  if (header.system !== undefined) spec.system = header.system;
+  return spec;
+}
+
+export function modelIdentity(info: InspectResult): ModelIdentity {
+  return {
+    path: info.path,
+    fingerprint: info.fingerprint,
+    layers: info.layers,
+    intermediateSize: info.intermediateSize,
+    totalNeurons: info.totalNeurons,
+  };
+}
+
+/** Splits a capture batch into one `layers` array (views, no copy) per row. */
+export function rowsOf(batch: CaptureBatch, width: number, field: 'mlpInputs' | 'mlpOutputs' = 'mlpInputs'): Float32Array[][] {
+  const layers = batch[field];
+  if (!layers) throw new Error(`The engine sent no ${field}.`);
+  return batch.indices.map((_, r) => layers.map((l) => l.subarray(r * width, (r + 1) * width)));
+}
+
+export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Promise<AttributeResult> {
+  const start = performance.now();
+  const { engine, model, signal } = ctx;
+  const { pairs } = opts;
+  const discovery = pairs.discovery;
+  if (discovery.length === 0) {
+    throw new UserError(
+      `${pairs.file} has no discovery pairs${pairs.evaluation.length > 0 ? ' (every pair is after @split eval)' : ''}: add + / - pairs before any @split eval.`,
+      1,
+    );
+  }
+
+  const info = await engine.inspect(model, { signal });
+  const loadMs = performance.now() - start;
+  const identity = modelIdentity(info);
+  const width = info.intermediateSize;
+  let forwardMs = 0;
+
+  const chunk = Math.max(1, Math.floor(opts.chunkPairs ?? 16));
+  const totalPrompts = 2 * discovery.length + GENERIC_PROMPTS.length;
+  let donePrompts = 0;
+  const report = (stage: string) => ctx.onProgress?.({ stage, done: donePrompts, total: totalPrompts });
+
+  /** Runs one capture request and returns its rows in prompt order; the wait counts as forward time. */
+  const capture = async (prompts: PromptSpec[], stage: string): Promise<Float32Array[][]> => {
+    const rows: Float32Array[][] = new Array(prompts.length);
+    const before = donePrompts;
+    let callbackMs = 0;
+    const t = performance.now();
+    await engine.forEachActivation(
+      { model, prompts, batchSize: opts.batchSize },
+      (b) => {
+        const c = performance.now();
+        rowsOf(b, width).forEach((layers, r) => { rows[b.indices[r]] = layers; });
+        donePrompts += b.indices.length;
+        report(stage);
+        callbackMs += performance.now() - c;
+      },
+      { signal },
+    );
+    forwardMs += performance.now() - t - callbackMs;
+    donePrompts = before + prompts.length;
+    return rows;
+  };
+
+  async function* pairActivations(): AsyncGenerator<PromptActivations> {
+    for (let first = 0; first < discovery.length; first += chunk) {
+      const group = discovery.slice(first, first + chunk);
+      const prompts = group.flatMap((p) => [promptSpec(p.positive.text, pairs.header), promptSpec(p.negative.text, pairs.header)]);
+      const rows = await capture(prompts, 'discovery prompts');
+      for (let k = 0; k < rows.length; k++) {
+        const side: Side = k % 2 === 0 ? 'positive' : 'negative';
+        yield { pairIndex: first + (k >> 1), side, layers: rows[k] };
+      }
+    }
+  }
+
+  async function* genericActivations(): AsyncGenerator<Float32Array[]> {
+    // Generic prompts are raw text (the reference's universal-neuron probe), whatever the template.
+    yield* await capture(GENERIC_PROMPTS.map((text) => ({ text, raw: true })), 'generic prompts');
+  }
+
+  const storeBytes = discovery.length * identity.totalNeurons * 4;
+  const useDisk = opts.pairStore === 'disk' || ((opts.pairStore ?? 'auto') === 'auto' && storeBytes > DISK_STORE_THRESHOLD_BYTES);
+  const store: (PairStore & { dispose?: () => Promise<void> }) | undefined = useDisk
+    ? await DiskPairStore.create(identity.totalNeurons, opts.tmpDir)
+    : undefined;
+  try {
+    const top = opts.top ?? (pairs.header.top ? topSpec(pairs.header.top) : undefined);
+    const excludeLayers = opts.excludeLayers ?? pairs.header.excludeLayers;
+    const circuit = await discover({
+      feature: pairs.feature,
+      model: identity,
+      pairLines: discovery.map((p) => p.line + 1),
+      prompts: pairActivations(),
+      top,
+      excludeLayers,
+      universalFilter: opts.universalFilter ?? true,
+      // The generic prompts run either way: with the filter off, discover() reports how many circuit
+      // neurons are universal, which costs ten short forward passes.
+      genericActivations: genericActivations(),
+      genericPrompts: GENERIC_PROMPTS,
+      pairStore: store,
+    });
+    const totalMs = performance.now() - start;
+    // How prompts were formatted, so a sweep of this circuit can check it formats them the same way.
+    circuit.settings.template = pairs.header.template ?? 'chat';
+    if (pairs.header.system !== undefined) circuit.settings.system = pairs.header.system;
+    return {
+      ...circuit,
+      timings: { loadMs, forwardMs, otherMs: Math.max(0, totalMs - loadMs - forwardMs), totalMs },
+    };
+  } finally {
+    await store?.dispose?.();
+  }
+}

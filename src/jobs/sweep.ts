@@ -1,0 +1,271 @@
+/**
+ * The sweep job (cna sweep, the extension's sweep chart): for every multiplier, greedy answers to the
+ * evaluation prompts with the circuit scaled, scored for refusal and quality, and the first-token KL on
+ * benign prompts against the unsteered model. The same for a random control of the same size and, on
+ * request, for the CAA baseline.
+ *
+ * Every steered variant is a row of ONE generate request (the engine steers per row and batches rows of
+ * equal prompt length together, so the multipliers of one prompt share a batch). Variants equal to the
+ * unchanged model (m = 1, alpha = 0) are generated once and shared.
+ */
+import { performance } from 'node:perf_hooks';
+import { CaaAccumulator } from '../cna/caa';
+import { checkCircuitMatchesModel, type Circuit } from '../cna/circuit';
+import { firstTokenKL } from '../cna/kl';
+import type { NeuronRef } from '../cna/neurons';
+import { randomControlNeurons, DEFAULT_CONTROL_SEED } from '../cna/randomControl';
+import { DEFAULT_DETECTOR, makeDetector, type DetectorName } from '../cna/refusal';
+import { DEFAULT_MULTIPLIERS, sweepPoint, type SweepPoint } from '../cna/sweep';
+import { UserError } from '../errors';
+import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
+import { promptSpec, rowsOf, runAttribute, type AttributeOptions, type AttributeResult } from './attribute';
+import type { JobContext } from './context';
+import type { EvalSelection } from './evalPrompts';
+import type { PairsInput } from './pairsInput';
+
+export const DEFAULT_MAX_NEW_TOKENS = 150;
+
+export interface SweepOptions {
+  pairs: PairsInput;
+  /** A circuit read from circuit.json; when absent, the attribute job runs first on the discovery pairs. */
+  circuit?: Circuit;
+  /** Where `circuit` was read from, for the result. */
+  circuitFile?: string;
+  attribute?: Omit<AttributeOptions, 'pairs'>;
+  /** Default: `@multipliers`, else DEFAULT_MULTIPLIERS. */
+  multipliers?: number[];
+  evaluation: EvalSelection;
+  detector?: DetectorName;
+  /** Extra refusal phrases (lower-case substrings), added to the detector. */
+  refusalMarkers?: string[];
+  /** Default `random`. */
+  control?: 'random' | 'none';
+  seed?: number;
+  caa?: boolean;
+  /** CAA strengths; default alpha = m - 1 for each multiplier m (see caaAlphas). */
+  alphas?: number[];
+  maxNewTokens?: number;
+  batchSize?: number;
+}
+
+export type CaaPoint = Omit<SweepPoint, 'multiplier'> & { alpha: number };
+
+export interface SweepSample {
+  kind: 'circuit' | 'control' | 'caa';
+  /** The multiplier (circuit, control) or alpha (caa). */
+  multiplier: number;
+  prompt: string;
+  answer: string;
+  refused: boolean;
+}
+
+export interface SweepResult {
+  feature: string;
+  circuit: {
+    k: number;
+    top: string;
+    universalFilter: boolean;
+    model: { path: string; fingerprint: string };
+    /** The circuit file, or null when this sweep ran attribute itself. */
+    source: string | null;
+  };
+  settings: {
+    multipliers: number[];
+    detector: string;
+    maxNewTokens: number;
+    eval: string;
+    evalPrompts: number;
+    klPrompts: number;
+    control: 'random' | 'none';
+    seed: number;
+    alphas?: number[];
+  };
+  points: SweepPoint[];
+  control: SweepPoint[];
+  /** The random neurons of the control (empty without one). */
+  controlNeurons: NeuronRef[];
+  caa?: CaaPoint[];
+  samples: SweepSample[];
+  /** When the sweep ran attribute itself: its result (also written by --out). */
+  attribute?: AttributeResult;
+  timings: { generateMs: number; klMs: number; caaVectorsMs: number; totalMs: number };
+}
+
+/**
+ * The CAA strengths matched to the multipliers: alpha = m - 1, so m = 1 and alpha = 0 are both the
+ * unchanged model, m = 0 (ablation) faces alpha = -1 (removing the mean difference), m = 2 faces +1.
+ */
+export function caaAlphas(multipliers: readonly number[]): number[] {
+  return multipliers.map((m) => m - 1);
+}
+
+interface Variant {
+  kind: 'base' | 'circuit' | 'control' | 'caa';
+  steering?: Steering;
+}
+
+/** Neuron lists without the statistics, so messages to the engine stay small. */
+function refs(neurons: readonly NeuronRef[]): NeuronRef[] {
+  return neurons.map(({ layer, index }) => ({ layer, index }));
+}
+
+export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<SweepResult> {
+  const start = performance.now();
+  const { engine, model, signal } = ctx;
+  const { pairs, evaluation } = opts;
+  if (evaluation.prompts.length === 0) throw new UserError(`No evaluation prompts (${evaluation.description}).`, 1);
+
+  let attribute: AttributeResult | undefined;
+  let circuit = opts.circuit;
+  const info: InspectResult = await engine.inspect(model, { signal });
+  if (circuit) {
+    checkCircuitMatchesModel(circuit, info);
+    const template = pairs.header.template ?? 'chat';
+    if (typeof circuit.settings.template === 'string' && circuit.settings.template !== template) {
+      ctx.onNote?.(`the circuit was found with the ${circuit.settings.template} template, this sweep formats prompts with ${template}`);
+    }
+  } else {
+    attribute = await runAttribute(ctx, { ...opts.attribute, pairs });
+    circuit = attribute;
+  }
+  if (circuit.k === 0) throw new UserError('The circuit has no neurons: nothing to steer.', 1);
+
+  const multipliers = opts.multipliers ?? pairs.header.multipliers ?? [...DEFAULT_MULTIPLIERS];
+  const controlKind = opts.control ?? 'random';
+  const seed = opts.seed ?? DEFAULT_CONTROL_SEED;
+  const maxNewTokens = opts.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
+  const detector = makeDetector(opts.detector ?? DEFAULT_DETECTOR, { phrases: opts.refusalMarkers });
+  const circuitNeurons = refs(circuit.neurons);
+  const controlNeurons = controlKind === 'random' ? randomControlNeurons(circuitNeurons, info.intermediateSize, seed) : [];
+
+  // CAA vectors from the discovery pairs' MLP outputs.
+  let caaVectors: Float32Array[] | undefined;
+  const alphas = opts.caa ? (opts.alphas ?? caaAlphas(multipliers)) : undefined;
+  const caaStart = performance.now();
+  if (opts.caa) caaVectors = await caaVectorsOf(ctx, pairs, info);
+  const caaVectorsMs = performance.now() - caaStart;
+
+  // The variants, deduplicated: the unchanged model once.
+  const variants: Variant[] = [{ kind: 'base' }];
+  const variantOf = (kind: Variant['kind'], steering: Steering | undefined): number => {
+    if (!steering) return 0;
+    variants.push({ kind, steering });
+    return variants.length - 1;
+  };
+  const circuitIdx = multipliers.map((m) => variantOf('circuit', m === 1 ? undefined : { neurons: circuitNeurons, multiplier: m }));
+  const controlIdx = controlKind === 'random'
+    ? multipliers.map((m) => variantOf('control', m === 1 ? undefined : { neurons: controlNeurons, multiplier: m }))
+    : [];
+  const caaIdx = (alphas ?? []).map((a) => {
+    if (a === 0) return 0;
+    // One scaled vector per layer, shared by every row of this alpha (structured clone sends it once).
+    const additive = caaVectors!.map((v, layer) => ({ layer, vector: v.map((x) => a * x) }));
+    return variantOf('caa', { neurons: [], multiplier: 1, additive });
+  });
+
+  // One generate request: rows prompt-major, so one prompt's variants sit next to each other.
+  const specs: PromptSpec[] = evaluation.prompts.map((t) => promptSpec(t, pairs.header));
+  const rows: GenerateRow[] = [];
+  for (const prompt of specs) for (const v of variants) rows.push(v.steering ? { prompt, steering: v.steering } : { prompt });
+  const genStart = performance.now();
+  const generated = await engine.generate(
+    { model, rows, maxNewTokens, batchSize: opts.batchSize },
+    { signal, onProgress: (p) => { if (p.stage === 'generate') ctx.onProgress?.({ stage: 'generation', done: p.done, total: p.total }); } },
+  );
+  const generateMs = performance.now() - genStart;
+  const answers: string[][] = variants.map(() => new Array<string>(specs.length));
+  for (const c of generated.completions) answers[c.row % variants.length][Math.floor(c.row / variants.length)] = c.text;
+
+  // First-token KL on the benign prompts: one forward pass per prompt and variant.
+  const klStart = performance.now();
+  const kl = await klPerVariant(ctx, pairs, evaluation.klPrompts, variants, opts.batchSize);
+  const klMs = performance.now() - klStart;
+
+  const point = (v: number, multiplier: number): SweepPoint => ({ ...sweepPoint({ multiplier, answers: answers[v] }, detector), kl: kl[v] });
+  const samples: SweepSample[] = [];
+  const addSamples = (kind: SweepSample['kind'], v: number, multiplier: number) => {
+    answers[v].forEach((answer, p) => samples.push({ kind, multiplier, prompt: evaluation.prompts[p], answer, refused: detector.isRefusal(answer) }));
+  };
+  const points = multipliers.map((m, i) => point(circuitIdx[i], m));
+  multipliers.forEach((m, i) => addSamples('circuit', circuitIdx[i], m));
+  const control = controlIdx.map((v, i) => point(v, multipliers[i]));
+  controlIdx.forEach((v, i) => addSamples('control', v, multipliers[i]));
+  const caa = alphas?.map((alpha, i): CaaPoint => {
+    const p = point(caaIdx[i], alpha);
+    return { alpha, refusalRate: p.refusalRate, quality: p.quality, kl: p.kl, n: p.n };
+  });
+  alphas?.forEach((a, i) => addSamples('caa', caaIdx[i], a));
+
+  const result: SweepResult = {
+    feature: circuit.feature,
+    circuit: {
+      k: circuit.k,
+      top: circuit.settings.top,
+      universalFilter: circuit.settings.universalFilter,
+      model: { path: circuit.model.path, fingerprint: circuit.model.fingerprint },
+      source: attribute ? null : (opts.circuitFile ?? 'circuit.json'),
+    },
+    settings: {
+      multipliers, detector: detector.name, maxNewTokens, eval: evaluation.description,
+      evalPrompts: evaluation.prompts.length, klPrompts: evaluation.klPrompts.length, control: controlKind, seed,
+      ...(alphas ? { alphas } : {}),
+    },
+    points,
+    control,
+    controlNeurons,
+    ...(caa ? { caa } : {}),
+    samples,
+    ...(attribute ? { attribute } : {}),
+    timings: { generateMs, klMs, caaVectorsMs, totalMs: performance.now() - start },
+  };
+  return result;
+}
+
+/** Mean first-token KL(base || steered) per variant (0 for the base itself); null without prompts. */
+async function klPerVariant(
+  ctx: JobContext,
+  pairs: PairsInput,
+  prompts: readonly string[],
+  variants: readonly Variant[],
+  batchSize: number | undefined,
+): Promise<(number | null)[]> {
+  if (prompts.length === 0) return variants.map(() => null);
+  const specs = prompts.map((t) => promptSpec(t, pairs.header));
+  const logitsOf = async (steering: Steering | undefined, stage: string, done: number): Promise<Float32Array[]> => {
+    const out: Float32Array[] = new Array(specs.length);
+    await ctx.engine.forEachActivation(
+      { model: ctx.model, prompts: specs, logits: true, batchSize, ...(steering ? { steering } : {}) },
+      (b) => {
+        if (!b.logits) throw new Error('The engine sent no logits.');
+        const vocab = b.logits.length / b.indices.length;
+        b.indices.forEach((p, r) => { out[p] = b.logits!.slice(r * vocab, (r + 1) * vocab); });
+      },
+      { signal: ctx.signal, onProgress: (p) => { if (p.stage === 'capture') ctx.onProgress?.({ stage, done: done + p.done, total: variants.length * specs.length }); } },
+    );
+    return out;
+  };
+  const base = await logitsOf(undefined, 'first-token KL', 0);
+  const result: (number | null)[] = [0];
+  for (let v = 1; v < variants.length; v++) {
+    const steered = await logitsOf(variants[v].steering, 'first-token KL', v * specs.length);
+    let sum = 0;
+    for (let p = 0; p < specs.length; p++) sum += firstTokenKL(base[p], steered[p]);
+    result.push(sum / specs.length);
+  }
+  return result;
+}
+
+/** CAA vectors: per layer, mean down_proj output at the last token, positives minus negatives. */
+async function caaVectorsOf(ctx: JobContext, pairs: PairsInput, info: InspectResult): Promise<Float32Array[]> {
+  if (pairs.discovery.length === 0) throw new UserError(`${pairs.file} has no discovery pairs to build the CAA vectors from.`, 1);
+  const acc = new CaaAccumulator(info.layers, info.hiddenSize);
+  const prompts = pairs.discovery.flatMap((p) => [promptSpec(p.positive.text, pairs.header), promptSpec(p.negative.text, pairs.header)]);
+  await ctx.engine.forEachActivation(
+    { model: ctx.model, prompts, mlpOutputs: true },
+    (b) => {
+      rowsOf(b, info.hiddenSize, 'mlpOutputs').forEach((layers, r) => acc.addPrompt(b.indices[r] % 2 === 0 ? 'positive' : 'negative', layers));
+    },
+    { signal: ctx.signal, onProgress: (p) => { if (p.stage === 'capture') ctx.onProgress?.({ stage: 'CAA vectors', done: p.done, total: p.total }); } },
+  );
+  return acc.vectors();
+}
