@@ -38,7 +38,13 @@ for (const section of sections) {
 }
 
 if (json) {
-  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  // One object: every metric with an identifier-like name (e.g. instrumentedOverPlain) at the top level,
+  // and each section's full rows under `sections`.
+  const flat = {};
+  for (const r of Object.values(results)) {
+    if (Array.isArray(r)) for (const row of r) if (/^[A-Za-z][A-Za-z0-9]*$/.test(row.metric)) flat[row.metric] = row.value;
+  }
+  process.stdout.write(JSON.stringify({ ...flat, sections: results }, null, 2) + '\n');
 } else {
   const rows = [['section', 'metric', 'value', 'unit']];
   for (const [name, r] of Object.entries(results)) {
