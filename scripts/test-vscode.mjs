@@ -1,7 +1,10 @@
 // `npm run test:vscode`: the integration suite (test/vscode) inside a real VS Code, offline, through
 // code-server + Debian's chromium (test/harness). Builds the extension and the suite, installs the
 // harness on first use, runs, and ends with one line: `vscode: N passed, M failed`.
-// Options: --grep <text> (only matching tests), --verbose (raw page console too), --timeout <s> (480).
+// Two passes, each in a fresh code-server: `trusted` (workspace trust disabled: test/vscode/suite/*.test.ts)
+// and `untrusted` (trust on, the folder not trusted, Restricted Mode: test/vscode/suite/untrusted/*.test.ts).
+// Options: --grep <text> (only matching tests), --pass trusted|untrusted|all (all), --verbose (raw page
+// console too), --timeout <s> (480, per pass).
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,28 +33,46 @@ if (!harnessReady()) {
 }
 const { runSuite } = await import('../test/harness/run.mjs');
 
-const workspace = makeWorkspace();
-const resultsDir = join(root, 'test-results', 'vscode');
-rmSync(resultsDir, { recursive: true, force: true });
-const env = {};
-if (option('--grep')) env.CNA_VSCODE_GREP = option('--grep');
+const resultsRoot = join(root, 'test-results', 'vscode');
+rmSync(resultsRoot, { recursive: true, force: true });
+const which = option('--pass') ?? 'all';
+if (!['trusted', 'untrusted', 'all'].includes(which)) {
+  console.error('--pass must be trusted, untrusted or all');
+  process.exit(2);
+}
+const passes = which === 'all' ? ['trusted', 'untrusted'] : [which];
 
-console.log(`[test:vscode] starting code-server and chromium (${seconds()})`);
-const result = await runSuite({
-  extensionPath: root,
-  testsPath,
-  workspace,
-  resultsDir,
-  timeoutMs: Number(option('--timeout') ?? 480) * 1000,
-  env,
-  verbose: argv.includes('--verbose'),
-});
-rmSync(workspace, { recursive: true, force: true });
+let passed = 0;
+let failed = 0;
+let ok = true;
+for (const pass of passes) {
+  const untrusted = pass === 'untrusted';
+  const workspace = makeWorkspace();
+  const resultsDir = untrusted ? join(resultsRoot, 'untrusted') : resultsRoot;
+  const env = untrusted ? { CNA_VSCODE_TRUST: 'untrusted' } : {};
+  if (option('--grep')) env.CNA_VSCODE_GREP = option('--grep');
 
-if (result.reason) console.log(`[test:vscode] ${result.reason}`);
-if (!result.reported) console.log('[test:vscode] the suite did not report its counts (see test-results/vscode/code-server.log, failure.png)');
-for (const failure of result.failures) console.log(`[test:vscode] FAILED ${failure}`);
+  console.log(`[test:vscode] ${pass} pass: starting code-server and chromium (${seconds()})`);
+  const result = await runSuite({
+    extensionPath: root,
+    testsPath,
+    workspace,
+    resultsDir,
+    timeoutMs: Number(option('--timeout') ?? 480) * 1000,
+    env,
+    verbose: argv.includes('--verbose'),
+    workspaceTrust: untrusted,
+  });
+  rmSync(workspace, { recursive: true, force: true });
+
+  const where = untrusted ? 'test-results/vscode/untrusted/' : 'test-results/vscode/';
+  if (result.reason) console.log(`[test:vscode] ${pass} pass: ${result.reason}`);
+  if (!result.reported) console.log(`[test:vscode] ${pass} pass: the suite did not report its counts (see ${where}code-server.log, failure.png)`);
+  for (const failure of result.failures) console.log(`[test:vscode] FAILED (${pass}) ${failure}`);
+  passed += result.passed;
+  failed += result.reported ? result.failed : Math.max(result.failed, 1);
+  ok &&= result.code === 0 && result.reported && result.failed === 0;
+}
 console.log(`[test:vscode] finished in ${seconds()}, screenshots and logs in test-results/vscode/`);
-const failed = result.reported ? result.failed : Math.max(result.failed, 1);
-console.log(`vscode: ${result.passed} passed, ${failed} failed`);
-process.exit(result.code === 0 && result.reported && result.failed === 0 ? 0 : 1);
+console.log(`vscode: ${passed} passed, ${failed} failed`);
+process.exit(ok ? 0 : 1);

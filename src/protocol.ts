@@ -106,8 +106,17 @@ export interface CaptureSummary {
   vocabSize: number;
 }
 
+/** Token counts of prompts, formatted exactly as capture formats them (chat template unless raw). */
+export interface TokenizeResult {
+  /** One per prompt of the request, in order. */
+  counts: number[];
+  /** The model's context length (max_position_embeddings), or null when config.json does not say. */
+  contextLength: number | null;
+}
+
 export interface EngineResults {
   inspect: InspectResult;
+  tokenize: TokenizeResult;
   activations: ActivationsResult;
   generate: GenerateResult;
   captureBatch: CaptureSummary;
@@ -115,6 +124,8 @@ export interface EngineResults {
 
 export interface RequestBodies {
   inspect: { model: ModelRef };
+  /** Reads only the model's tokenizer (no ONNX session), and runs ahead of queued forward passes. */
+  tokenize: { model: ModelRef; prompts: PromptSpec[] };
   activations: { model: ModelRef; prompt: PromptSpec };
   generate: { model: ModelRef; rows: GenerateRow[]; maxNewTokens?: number; batchSize?: number };
   /** Generic streaming capture for discovery and evaluation: one `capture` event per batch. */
@@ -133,7 +144,11 @@ export type RequestType = keyof RequestBodies;
 export type EngineRequest =
   | { [K in RequestType]: { type: K; id: number } & RequestBodies[K] }[RequestType]
   | { type: 'cancel'; id: number }
-  | { type: 'configure'; threads?: number }
+  /**
+   * Session options for the next model load (a change reloads the model): ORT intra-op threads and the
+   * execution provider (`cpu`, `webgpu`, `cuda`, `tensorrt`: onnxruntime-node's names).
+   */
+  | { type: 'configure'; threads?: number; executionProvider?: string }
   | { type: 'shutdown' };
 
 export type ErrorKind = 'user' | 'cancelled' | 'internal';

@@ -1,12 +1,13 @@
 /**
  * `cna attribute FILE`: find the circuit of a .cnapairs file (spec/cli.md). Human output is a short
- * summary; --json prints the whole result; --out writes circuit.json atomically (with the model's identity,
+ * summary; --json prints the whole result (with --deltas also `layerDeltas`: the delta of every neuron, one
+ * list per layer); --out writes circuit.json atomically (with the model's identity,
  * so it is never applied to another model).
  */
 import * as path from 'node:path';
 import { toReferenceJson } from '../cna/circuit';
 import { UserError } from '../errors';
-import { runAttribute, type AttributeResult } from '../jobs/attribute';
+import { attributeJson, runAttribute, type AttributeResult } from '../jobs/attribute';
 import { circuitJson, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { readPairsFile } from '../jobs/pairsInput';
@@ -20,12 +21,12 @@ const TOP_NEURONS_SHOWN = 10;
 export const attributeCommand: CliCommand = {
   usage:
     'cna attribute FILE [--model DIR] [--top 0.1%|200] [--exclude-layers 0-1] [--no-universal-filter] ' +
-    '[--out circuit.json] [--reference-json FILE] [--batch-size N] [--json]',
+    '[--out circuit.json] [--reference-json FILE] [--batch-size N] [--json [--deltas]]',
   summary: 'Find the circuit: the MLP neurons that separate the + prompts from the - prompts of a .cnapairs file.',
   async run(argv, io) {
     const args = parseArgs(argv, {
       values: [...ENGINE_VALUE_OPTIONS, 'top', 'exclude-layers', 'out', 'reference-json', 'batch-size'],
-      booleans: ['no-universal-filter', 'json'],
+      booleans: ['no-universal-filter', 'json', 'deltas'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${attributeCommand.usage}`);
     const pairs = await readPairsFile(args.positional[0]);
@@ -49,7 +50,7 @@ export const attributeCommand: CliCommand = {
       if (referenceOut) await writeFileAtomic(referenceOut, circuitJson(toReferenceJson(r)), signal);
       return r;
     });
-    if (args.options.has('json')) io.stdout(JSON.stringify(result) + '\n');
+    if (args.options.has('json')) io.stdout(attributeJson(result, { layerDeltas: args.options.has('deltas') }) + '\n');
     else io.stdout(summary(result, pairs.file));
     if (out) io.stderr(`cna attribute: wrote ${out}\n`);
     if (referenceOut) io.stderr(`cna attribute: wrote ${referenceOut} (reference implementation layout)\n`);

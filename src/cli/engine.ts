@@ -11,7 +11,7 @@ import { numberOption, stringOption, type ParsedArgs } from './args';
 import type { CliIO } from './command';
 
 /** Options every engine command accepts. */
-export const ENGINE_VALUE_OPTIONS = ['model', 'variant', 'threads'];
+export const ENGINE_VALUE_OPTIONS = ['model', 'variant', 'threads', 'execution-provider'];
 
 /** The package root: the folder above dist/ (bundle) or the one holding package.json (compiled tests). */
 export function packageRoot(): string {
@@ -58,7 +58,7 @@ export function progressPrinter(io: CliIO): (p: Progress) => void {
 export async function withEngine<T>(args: ParsedArgs, io: CliIO, fn: (client: EngineClient, signal: AbortSignal) => Promise<T>): Promise<T> {
   const threads = numberOption(args, 'threads');
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UserError('--threads must be a positive whole number.');
-  const client = EngineClient.start({ threads });
+  const client = EngineClient.start({ threads, executionProvider: stringOption(args, 'execution-provider') });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

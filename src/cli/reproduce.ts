@@ -5,6 +5,7 @@
  */
 import { parseMultipliers } from '../cna/sweep';
 import { UserError } from '../errors';
+import { attributeJson } from '../jobs/attribute';
 import { writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { runReproduce } from '../jobs/reproduce';
@@ -52,7 +53,7 @@ export const reproduceCommand: CliCommand = {
       return r;
     });
     if (args.options.has('json')) {
-      io.stdout(JSON.stringify({ model: result.model, attribute: result.attribute, sweep: result.sweep }) + '\n');
+      io.stdout(attributeJson({ model: result.model, attribute: result.attribute, sweep: result.sweep }) + '\n');
     } else if (!out) {
       io.stdout(result.markdown);
     }

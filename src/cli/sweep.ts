@@ -6,6 +6,7 @@
 import { parseDetectorName } from '../cna/refusal';
 import { parseMultipliers } from '../cna/sweep';
 import { UserError } from '../errors';
+import { attributeJson } from '../jobs/attribute';
 import { circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { selectEvalPrompts } from '../jobs/evalPrompts';
@@ -102,7 +103,7 @@ export const sweepCommand: CliCommand = {
       if (out && r.attribute) await writeFileAtomic(out, circuitJson(r.attribute), signal);
       return r;
     });
-    if (args.options.has('json')) io.stdout(JSON.stringify(result) + '\n');
+    if (args.options.has('json')) io.stdout(attributeJson(result) + '\n');
     else io.stdout(sweepTable(result));
     if (out) io.stderr(`cna sweep: wrote ${out}\n`);
     return 0;

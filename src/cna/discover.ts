@@ -46,6 +46,11 @@ export interface DiscoverInput {
   genericPrompts?: readonly string[];
   /** Where per-pair differences are kept (default in memory). */
   pairStore?: PairStore;
+  /**
+   * Receives delta (mean over + minus mean over -) of EVERY neuron, flat and layer-major, for the
+   * separation chart; the circuit itself only keeps its top neurons.
+   */
+  onDelta?: (delta: Float64Array) => void;
 }
 
 export async function discover(input: DiscoverInput): Promise<Circuit> {
@@ -101,6 +106,7 @@ export async function discover(input: DiscoverInput): Promise<Circuit> {
   }
   const kChoice = chooseK(top, total, eligibleCount);
   const delta = means.delta();
+  input.onDelta?.(delta);
   const meanPositive = means.mean('positive');
   const meanNegative = means.mean('negative');
   const circuit = rankByMagnitude(delta, eligible, kChoice.k);

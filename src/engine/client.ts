@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError, UserError } from '../errors';
 import type {
   ActivationsResult, CaptureBatch, CaptureSummary, Completion, EngineError, EngineEvent, EngineRequest, EngineResults,
-  GenerateResult, InspectResult, ModelRef, Progress, PromptSpec, RequestBodies, RequestType,
+  GenerateResult, InspectResult, ModelRef, Progress, PromptSpec, RequestBodies, RequestType, TokenizeResult,
 } from '../protocol';
 
 export interface ClientOptions {
@@ -19,6 +19,8 @@ export interface ClientOptions {
   inProcess?: boolean;
   /** ORT intra-op threads; default: the number of cores. */
   threads?: number;
+  /** ORT execution provider (`cpu`, `webgpu`, `cuda`, `tensorrt`); default `cpu`. */
+  executionProvider?: string;
 }
 
 export interface CallOptions {
@@ -48,7 +50,9 @@ export class EngineClient {
 
   private constructor(opts: ClientOptions) {
     this.transport = opts.inProcess ? this.inProcess() : this.worker(opts.workerPath ?? path.join(__dirname, 'worker.js'));
-    if (opts.threads !== undefined) this.transport.send({ type: 'configure', threads: opts.threads });
+    if (opts.threads !== undefined || opts.executionProvider !== undefined) {
+      this.transport.send({ type: 'configure', threads: opts.threads, executionProvider: opts.executionProvider });
+    }
   }
 
   static start(opts: ClientOptions = {}): EngineClient {
@@ -57,6 +61,11 @@ export class EngineClient {
 
   inspect(model: ModelRef, opts: CallOptions = {}): Promise<InspectResult> {
     return this.call('inspect', { model }, opts);
+  }
+
+  /** Token counts of prompts as capture formats them; reads only the tokenizer, and skips the queue. */
+  tokenize(model: ModelRef, prompts: PromptSpec[], opts: CallOptions = {}): Promise<TokenizeResult> {
+    return this.call('tokenize', { model, prompts }, opts);
   }
 
   activations(model: ModelRef, prompt: PromptSpec, opts: CallOptions = {}): Promise<ActivationsResult> {

@@ -4,19 +4,29 @@
  * the worker thread (src/engine/worker.ts), or in-process for tests.
  */
 import { CancelledError, UserError } from '../errors';
-import type { EngineError, EngineEvent, EngineRequest, InspectResult, ModelRef, Progress, RequestType } from '../protocol';
+import type {
+  EngineError, EngineEvent, EngineRequest, InspectResult, ModelRef, Progress, PromptSpec, RequestType, TokenizeResult,
+} from '../protocol';
 import { CancelToken } from './cancel';
 import { captureBatches, encodePrompts } from './capture';
 import { generateAll } from './generate';
-import { defaultThreads, loadModel, type EngineModel } from './session';
+import { openModelFolder } from './modelFolder';
+import { checkExecutionProvider, DEFAULT_EXECUTION_PROVIDER, defaultThreads, loadModel, type EngineModel } from './session';
+import { TextTokenizer } from './tokenizer';
 
 export type Post = (event: EngineEvent, transfer?: ArrayBuffer[]) => void;
 
-type WorkRequest = Extract<EngineRequest, { type: RequestType }>;
+/** Requests that wait their turn in the queue (tokenize does not, see handle()). */
+type WorkRequest = Extract<EngineRequest, { type: Exclude<RequestType, 'tokenize'> }>;
+
+/** Tokenizers kept for `tokenize` requests on models other than the loaded one (editor lenses, lint). */
+const TOKENIZER_CACHE = 4;
 
 export class EngineService {
   private threads = defaultThreads();
-  private model?: { key: string; model: EngineModel };
+  private executionProvider = DEFAULT_EXECUTION_PROVIDER;
+  private readonly tokenizers = new Map<string, { tokenizer: TextTokenizer; contextLength: number | null }>();
+  private model?: { key: string; path: string; model: EngineModel };
   private queue: Promise<void> = Promise.resolve();
   private readonly tokens = new Map<number, CancelToken>();
 
@@ -29,6 +39,12 @@ export class EngineService {
         return;
       case 'configure':
         if (req.threads !== undefined && req.threads > 0) this.threads = Math.floor(req.threads);
+        if (req.executionProvider !== undefined) this.executionProvider = req.executionProvider.trim() || DEFAULT_EXECUTION_PROVIDER;
+        return;
+      case 'tokenize':
+        // Tokenizing needs no ONNX session, so it does not wait behind queued forward passes: lenses and
+        // lint stay live during a long run (the worker reads messages between batches).
+        this.tokenize(req);
         return;
       case 'shutdown':
         this.queue = this.queue.then(() => this.dispose());
@@ -50,6 +66,32 @@ export class EngineService {
     const m = this.model;
     this.model = undefined;
     if (m) await m.model.session.release();
+  }
+
+  private tokenize(req: Extract<EngineRequest, { type: 'tokenize' }>): void {
+    try {
+      const { tokenizer, contextLength } = this.tokenizerFor(req.model);
+      const result: TokenizeResult = { counts: req.prompts.map((p: PromptSpec) => tokenizer.encodePrompt(p).length), contextLength };
+      this.post({ type: 'result', id: req.id, request: 'tokenize', result });
+    } catch (err) {
+      this.post({ type: 'error', id: req.id, error: toEngineError(err) });
+    }
+  }
+
+  /** The loaded model's tokenizer when it is the same folder, else one read from the folder (cached). */
+  private tokenizerFor(ref: ModelRef): { tokenizer: TextTokenizer; contextLength: number | null } {
+    const loaded = this.model;
+    if (loaded && loaded.path === ref.path) {
+      return { tokenizer: loaded.model.tokenizer, contextLength: loaded.model.maxPositions ?? null };
+    }
+    let entry = this.tokenizers.get(ref.path);
+    if (!entry) {
+      const folder = openModelFolder(ref.path, { variant: ref.variant });
+      entry = { tokenizer: new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate), contextLength: folder.config.maxPositions ?? null };
+      if (this.tokenizers.size >= TOKENIZER_CACHE) this.tokenizers.delete(this.tokenizers.keys().next().value as string);
+      this.tokenizers.set(ref.path, entry);
+    }
+    return entry;
   }
 
   private async run(req: WorkRequest, cancel: CancelToken): Promise<void> {
@@ -110,14 +152,16 @@ export class EngineService {
 
   /** The loaded model, reloading when the folder, variant, thread count or instrumentation differ. */
   private async load(ref: ModelRef, additive: boolean, progress: (p: Progress) => void): Promise<EngineModel> {
-    const key = JSON.stringify([ref.path, ref.variant ?? '', this.threads]);
+    const key = JSON.stringify([ref.path, ref.variant ?? '', this.threads, this.executionProvider]);
     const current = this.model;
     // An additive graph also serves plain requests (zeros added), so only upgrade, never downgrade.
     if (current && current.key === key && (current.model.additive || !additive)) return current.model;
+    // An unknown provider fails here, before the loaded model is dropped.
+    checkExecutionProvider(this.executionProvider);
     progress({ stage: 'load', done: 0, total: 1, message: `loading ${ref.path}` });
     await this.dispose();
-    const model = await loadModel(ref, { threads: this.threads, additive });
-    this.model = { key, model };
+    const model = await loadModel(ref, { threads: this.threads, additive, executionProvider: this.executionProvider });
+    this.model = { key, path: ref.path, model };
     progress({ stage: 'load', done: 1, total: 1 });
     return model;
   }

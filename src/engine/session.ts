@@ -42,12 +42,20 @@ export interface EngineModel {
   hasUseCacheBranch: boolean;
   kv?: KvLayout;
   threads: number;
+  executionProvider: string;
 }
 
 export interface LoadOptions {
   threads?: number;
   additive?: boolean;
+  /** onnxruntime-node's provider name: `cpu` (default), `webgpu`, `cuda`, `tensorrt`. */
+  executionProvider?: string;
 }
+
+export const DEFAULT_EXECUTION_PROVIDER = 'cpu';
+
+/** How to switch the provider back, for both callers (the setting in the editor, the flag in the CLI). */
+const BACK_TO_CPU = 'Set the cna.executionProvider setting (CLI: --execution-provider) back to "cpu"';
 
 const KNOWN_INPUTS = /^(input_ids|attention_mask|position_ids|use_cache_branch|past_key_values\.\d+\.(key|value)|cna_.*)$/;
 
@@ -72,12 +80,14 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   if (!logits) throw new UserError(`${folder.onnxPath} has no 'logits' output; is it a causal language model export?`);
 
   const threads = opts.threads ?? defaultThreads();
-  const session = await createSession(instrumented, folder.onnxPath, externalFolder, threads);
+  const executionProvider = opts.executionProvider ?? DEFAULT_EXECUTION_PROVIDER;
+  checkExecutionProvider(executionProvider);
+  const session = await createSession(instrumented, folder.onnxPath, externalFolder, threads, executionProvider);
   const eos = resolveEos(folder, tokenizer);
   const lastDim = logits.shape[logits.shape.length - 1];
   const vocabSize = typeof lastDim === 'number' ? lastDim : folder.config.vocabSize ?? 0;
   return {
-    folder, tokenizer, info, session, additive, eos, threads,
+    folder, tokenizer, info, session, additive, eos, threads, executionProvider,
     // Pads are masked out but still embedded (Gather), so the id must exist in this graph's vocabulary.
     padId: folder.config.pad !== undefined && folder.config.pad < vocabSize ? folder.config.pad : 0,
     maxPositions: folder.config.maxPositions,
@@ -108,8 +118,37 @@ function readModelBytes(file: string): Uint8Array {
   }
 }
 
-async function createSession(bytes: Uint8Array, file: string, externalFolder: string | undefined, threads: number): Promise<ort.InferenceSession> {
+/** Refuses a provider this onnxruntime-node build does not know, before any model is read. */
+export function checkExecutionProvider(name: string): void {
+  const known = ort.listSupportedBackends().map((b) => b.name);
+  if (!known.includes(name)) {
+    throw new UserError(`Unknown execution provider "${name}": this onnxruntime-node offers ${known.map((k) => `"${k}"`).join(', ')}. ${BACK_TO_CPU}.`);
+  }
+}
+
+/**
+ * ORT's provider errors ("OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library",
+ * "Failed to get a WebGPU adapter") as one line that names the provider and how to get back to the CPU.
+ */
+export function explainProviderError(provider: string, message: string): string | undefined {
+  // The part a user can act on, without ORT's source paths and C++ signatures.
+  const failed = /(Failed to [^\n]*)/.exec(message)?.[1];
+  const line = (failed ?? message.split('\n').find((l) => l.trim()) ?? message).replace(/\S*\.(cc|h|cpp):\d+\s*/g, '').trim().slice(0, 200);
+  if (/Failed to load (shared )?library|cannot open shared object|providers_shared|\.so\b|\.dll\b/i.test(message)) {
+    const needs = provider === 'tensorrt'
+      ? 'onnxruntime-node\'s TensorRT provider files, CUDA 12 and TensorRT'
+      : provider === 'cuda' ? 'onnxruntime-node\'s CUDA 12 provider files (npm install with ONNXRUNTIME_NODE_INSTALL=cuda12) and the CUDA 12 and cuDNN 9 libraries' : 'its provider library';
+    return `The execution provider "${provider}" is not available: ONNX Runtime could not load ${needs}, which this extension does not ship (${line}). ${BACK_TO_CPU}.`;
+  }
+  if (/AppendExecutionProvider|adapter|backend not found|execution provider/i.test(message)) {
+    return `The execution provider "${provider}" is not available on this machine (${line}). ${BACK_TO_CPU}.`;
+  }
+  return undefined;
+}
+
+async function createSession(bytes: Uint8Array, file: string, externalFolder: string | undefined, threads: number, provider: string): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
+    executionProviders: [provider],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -119,10 +158,15 @@ async function createSession(bytes: Uint8Array, file: string, externalFolder: st
   if (externalFolder) {
     options.extra = { session: { model_external_initializers_file_folder_path: externalFolder } };
   }
+  // A provider that fails to load also prints ORT's native error log; the UserError below says it in one line.
+  // (Read once, when the first session of this thread initializes ORT.)
+  if (provider !== DEFAULT_EXECUTION_PROVIDER) ort.env.logLevel = 'fatal';
   try {
     return await ort.InferenceSession.create(bytes, options);
   } catch (err) {
-    throw new UserError(explainLoadError(file, (err as Error).message));
+    const message = (err as Error).message;
+    const providerError = provider === DEFAULT_EXECUTION_PROVIDER ? undefined : explainProviderError(provider, message);
+    throw new UserError(providerError ?? explainLoadError(file, message));
   }
 }
 

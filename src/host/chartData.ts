@@ -1,9 +1,12 @@
-/** Job results in the shapes the chart webviews draw (src/webviewProtocol.ts): field renames only. */
+/**
+ * Job results in the shapes the chart webviews draw (src/webviewProtocol.ts): field renames, and |delta| of
+ * every neuron per layer for the separation chart (the webview downsamples what it cannot draw).
+ */
 import * as path from 'node:path';
 import type { AttributeResult } from '../jobs/attribute';
 import type { SweepResult as JobSweepResult } from '../jobs/sweep';
 import type { Pair } from '../pairs/types';
-import type { AttributionResult, SweepResult } from '../webviewProtocol';
+import type { AttributionResult, LayerMagnitudesFull, SweepResult } from '../webviewProtocol';
 
 const LABEL_CHARS = 48;
 
@@ -22,10 +25,16 @@ export function attributionForChart(r: AttributeResult, file: string, pairs: rea
       leaveOneOutOverlap: p.leaveOneOutOverlap ?? 0,
       label: label(byLine.get(p.line)),
     })),
+    layerMagnitudes: layerMagnitudes(r.layerDeltas),
     excludedLayers: r.settings.excludeLayers,
     top: r.settings.top,
     source: path.basename(file),
   };
+}
+
+/** |delta| per layer; fresh arrays (each with its own buffer, so posting one never copies the others). */
+export function layerMagnitudes(layerDeltas: readonly Float32Array[]): LayerMagnitudesFull[] {
+  return layerDeltas.map((d, layer) => ({ kind: 'full', layer, absDelta: d.map(Math.abs) }));
 }
 
 function label(pair: Pair | undefined): string | undefined {

@@ -8,11 +8,14 @@ import type { JobProgress } from '../jobs/context';
 import type { PairsDiagnostics } from './diagnostics';
 import { DocumentResults } from './documentResults';
 import { HostEngine } from './engine';
+import { TokenCounts } from './tokenCounts';
 
 export class CnaContext implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly engine: HostEngine;
   readonly results: DocumentResults;
+  /** Token counts of open documents' prompts, once the engine runs (lenses, lint). */
+  readonly tokens: TokenCounts;
   /** The document whose results the chart panel shows (URI string). */
   panelDocument: string | undefined;
   /** Runs in flight, so that they can all be cancelled (hidden command cna.cancelRuns, tests). */
@@ -23,7 +26,8 @@ export class CnaContext implements vscode.Disposable {
     this.log = vscode.window.createOutputChannel('CNA', { log: true });
     this.engine = new HostEngine(this.log);
     this.results = new DocumentResults(diagnostics);
-    this.disposables.push(this.log, this.engine, this.results);
+    this.tokens = new TokenCounts(extension, this.engine, this.log, diagnostics);
+    this.disposables.push(this.log, this.engine, this.results, this.tokens);
   }
 
   cancelAll(): number {

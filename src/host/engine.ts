@@ -1,26 +1,31 @@
 /**
  * The extension's one engine worker (dist/worker.js), started on first use so that opening a .cnapairs file
- * never loads onnxruntime. A change of `cna.threads` restarts it before the next run; it is shut down with
- * the extension.
+ * never loads onnxruntime. A change of `cna.threads` or `cna.executionProvider` restarts it before the next
+ * run (the session options apply when a model loads); it is shut down with the extension.
  */
 import * as vscode from 'vscode';
 import { EngineClient } from '../engine/client';
 import { readSettings } from './settings';
 
+/** Settings that the engine reads when it starts. */
+const ENGINE_SETTINGS = ['cna.threads', 'cna.executionProvider'];
+
 export class HostEngine implements vscode.Disposable {
   private client: EngineClient | undefined;
-  private threads = 0;
-  private warnedProvider = false;
   /** Runs using the client now; a restart waits for them. */
   private busy = 0;
   private restartPending = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly startedEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.startedEmitter];
+  /** A worker started (lenses and lint may now ask it for token counts). */
+  readonly onDidStart = this.startedEmitter.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('cna.threads') && this.client) {
-          this.log.info('cna.threads changed: the engine restarts before the next run.');
+        const changed = ENGINE_SETTINGS.filter((s) => e.affectsConfiguration(s));
+        if (changed.length > 0 && this.client) {
+          this.log.info(`${changed.join(', ')} changed: the engine restarts before the next run.`);
           this.restartPending = true;
           if (this.busy === 0) void this.stop();
         }
@@ -33,7 +38,7 @@ export class HostEngine implements vscode.Disposable {
     return this.client !== undefined;
   }
 
-  /** Runs `fn` with the engine; a pending restart (new thread count) happens once no run uses it. */
+  /** Runs `fn` with the engine; a pending restart (new session options) happens once no run uses it. */
   async use<T>(fn: (client: EngineClient) => Promise<T>): Promise<T> {
     const client = this.get();
     this.busy++;
@@ -45,19 +50,20 @@ export class HostEngine implements vscode.Disposable {
     }
   }
 
+  /** Runs `fn` only if the worker is already running (never starts one); undefined otherwise. */
+  async ifStarted<T>(fn: (client: EngineClient) => Promise<T>): Promise<T | undefined> {
+    return this.client && !this.restartPending ? this.use(fn) : undefined;
+  }
+
   private get(): EngineClient {
     if (this.client) return this.client;
     const settings = readSettings();
-    if (settings.executionProvider !== 'cpu' && !this.warnedProvider) {
-      // The engine creates CPU sessions only so far; say so instead of silently ignoring the setting.
-      this.warnedProvider = true;
-      const msg = `cna.executionProvider "${settings.executionProvider}" is not supported by the engine yet: running on the CPU.`;
-      this.log.warn(msg);
-      void vscode.window.showWarningMessage(`CNA: ${msg}`);
-    }
-    this.threads = settings.threads > 0 ? Math.floor(settings.threads) : 0;
-    this.log.info(`Starting the engine worker (${this.threads > 0 ? `${this.threads} threads` : 'threads: one per core'}).`);
-    this.client = EngineClient.start(this.threads > 0 ? { threads: this.threads } : {});
+    const threads = settings.threads > 0 ? Math.floor(settings.threads) : 0;
+    const executionProvider = settings.executionProvider.trim() || 'cpu';
+    this.log.info(`Starting the engine worker (${threads > 0 ? `${threads} threads` : 'threads: one per core'}, execution provider ${executionProvider}).`);
+    // An unavailable provider fails at the first model load with a UserError that says to set it back to cpu.
+    this.client = EngineClient.start({ ...(threads > 0 ? { threads } : {}), executionProvider });
+    this.startedEmitter.fire();
     return this.client;
   }
 

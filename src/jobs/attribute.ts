@@ -46,7 +46,35 @@ export interface AttributeTimings {
   totalMs: number;
 }
 
-export type AttributeResult = Circuit & { timings: AttributeTimings };
+export type AttributeResult = Circuit & {
+  timings: AttributeTimings;
+  /**
+   * Signed delta (mean over + minus mean over -) of EVERY neuron, one array of intermediateSize per layer
+   * (all layers, excluded ones too), for the separation chart. Never in --json or circuit.json unless
+   * asked: see attributeJson().
+   */
+  layerDeltas: Float32Array[];
+};
+
+/** The field of AttributeResult that is too large for JSON by default. */
+export const LAYER_DELTAS_FIELD = 'layerDeltas';
+
+/**
+ * JSON of an attribute result (or of an object holding one, e.g. a sweep or reproduce result) in the
+ * cli.md shape: `layerDeltas` is left out (hundreds of thousands of numbers on a real model), or written
+ * as plain number arrays when `layerDeltas` is true (`cna attribute --json --deltas`).
+ */
+export function attributeJson(value: unknown, opts: { layerDeltas?: boolean; indent?: number } = {}): string {
+  return JSON.stringify(value, (key, v: unknown) => {
+    if (key !== LAYER_DELTAS_FIELD || !Array.isArray(v)) return v;
+    return opts.layerDeltas ? v.map((l: ArrayLike<number>) => Array.from(l)) : undefined;
+  }, opts.indent);
+}
+
+/** Splits a flat, layer-major array into one Float32Array per layer (copies: each owns its buffer). */
+export function splitLayers(flat: Float64Array | Float32Array, layers: number, width: number): Float32Array[] {
+  return Array.from({ length: layers }, (_, l) => Float32Array.from(flat.subarray(l * width, (l + 1) * width)));
+}
 
 /** How a .cnapairs prompt is sent to the engine: chat template unless `@template raw`, with `@system`. */
 export function promptSpec(text: string, header: Header): PromptSpec {
@@ -140,6 +168,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   const store: (PairStore & { dispose?: () => Promise<void> }) | undefined = useDisk
     ? await DiskPairStore.create(identity.totalNeurons, opts.tmpDir)
     : undefined;
+  let delta: Float64Array | undefined;
   try {
     const top = opts.top ?? (pairs.header.top ? topSpec(pairs.header.top) : undefined);
     const excludeLayers = opts.excludeLayers ?? pairs.header.excludeLayers;
@@ -156,7 +185,9 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
       genericActivations: genericActivations(),
       genericPrompts: GENERIC_PROMPTS,
       pairStore: store,
+      onDelta: (d) => { delta = d; },
     });
+    if (!delta) throw new Error('discover() reported no per-neuron delta.');
     const totalMs = performance.now() - start;
     // How prompts were formatted, so a sweep of this circuit can check it formats them the same way.
     circuit.settings.template = pairs.header.template ?? 'chat';
@@ -164,6 +195,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
     return {
       ...circuit,
       timings: { loadMs, forwardMs, otherMs: Math.max(0, totalMs - loadMs - forwardMs), totalMs },
+      layerDeltas: splitLayers(delta, identity.layers, width),
     };
   } finally {
     await store?.dispose?.();

@@ -8,6 +8,7 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { validateCircuit, type Circuit } from '../cna/circuit';
 import { CancelledError, UserError } from '../errors';
+import { attributeJson } from './attribute';
 
 export async function writeFileAtomic(file: string, text: string, signal?: AbortSignal): Promise<void> {
   const dir = path.dirname(path.resolve(file));
@@ -29,8 +30,9 @@ export async function writeFileAtomic(file: string, text: string, signal?: Abort
   }
 }
 
+/** circuit.json text; an attribute result's per-neuron deltas stay out (the chart's data, not the circuit's). */
 export function circuitJson(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
+  return attributeJson(value, { indent: 2 }) + '\n';
 }
 
 export async function readCircuitFile(file: string): Promise<Circuit> {

@@ -1,7 +1,9 @@
 // Runs the integration suite inside a real VS Code, offline: code-server (VS Code 1.100.3's server and web
 // workbench) opened in Debian's chromium through playwright-core. The mocha `run()` module given as
 // extensionTestsPath runs in VS Code's Node extension host; its exit code comes back through
-// window.codeAutomationExit. A small HTTP server lets tests ask for screenshots and report their counts.
+// window.codeAutomationExit. A small HTTP server lets tests ask for screenshots and the notifications on
+// screen, and report their counts. With `workspaceTrust: true` the folder opens untrusted (Restricted Mode)
+// instead of with workspace trust disabled.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:http';
@@ -51,11 +53,14 @@ function cleanConsole(text) {
 
 /**
  * @param {{ extensionPath: string, testsPath: string, workspace: string, resultsDir: string, timeoutMs: number,
- *           env?: Record<string,string>, verbose?: boolean }} options
+ *           env?: Record<string,string>, verbose?: boolean, workspaceTrust?: boolean }} options
+ *   workspaceTrust: run with workspace trust on and the folder not trusted (Restricted Mode); default off
+ *   (`--disable-workspace-trust`: everything is trusted).
  * @returns {Promise<{ code: number, passed: number, failed: number, reported: boolean, reason?: string }>}
  */
 export async function runSuite(options) {
   const { extensionPath, testsPath, workspace, resultsDir, timeoutMs } = options;
+  const trust = options.workspaceTrust === true;
   mkdirSync(resultsDir, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), 'cna-vscode-'));
   const userData = join(scratch, 'user-data');
@@ -66,7 +71,13 @@ export async function runSuite(options) {
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'security.workspace.trust.enabled': false,
+    // With trust on, a fresh user-data-dir trusts no folder; never ask (a modal would block the tests).
+    'security.workspace.trust.enabled': trust,
+    ...(trust ? {
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.untrustedFiles': 'open',
+      'security.workspace.trust.emptyWindow': false,
+    } : {}),
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
     'extensions.autoCheckUpdates': false,
@@ -93,6 +104,10 @@ export async function runSuite(options) {
         await page.screenshot({ path });
         console.log(`[harness] screenshot ${path}`);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path }));
+      } else if (url.pathname === '/notifications') {
+        // The text of the notification toasts and the notification center, as the user reads them.
+        const messages = await page.$$eval('.notification-list-item-message', (els) => els.map((e) => e.textContent ?? ''));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messages }));
       } else if (url.pathname === '/result' && req.method === 'POST') {
         let body = '';
         for await (const chunk of req) body += chunk;
@@ -117,7 +132,7 @@ export async function runSuite(options) {
     '--bind-addr', host,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(trust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', userData,
     '--extensions-dir', join(scratch, 'extensions'),

@@ -30,6 +30,12 @@ export async function screenshot(name: string): Promise<string | undefined> {
   return reply.path;
 }
 
+/** The notification messages on screen (toasts and center), or undefined without a harness. */
+export async function notifications(): Promise<string[] | undefined> {
+  if (!harnessUrl) return undefined;
+  return (JSON.parse(await request('GET', '/notifications')) as { messages: string[] }).messages;
+}
+
 export async function reportResult(result: { passed: number; failed: number; failures: string[] }): Promise<void> {
   if (harnessUrl) await request('POST', '/result', result);
 }

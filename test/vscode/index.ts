@@ -1,5 +1,6 @@
 // Entry point that VS Code loads as `extensionTestsPath`: runs every suite/*.test.js with mocha
 // inside the extension host, the same way under code-server (test/harness) and @vscode/test-electron.
+// With CNA_VSCODE_TRUST=untrusted (the harness's Restricted Mode pass) it runs suite/untrusted/*.test.js.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -9,7 +10,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000 });
   const grep = process.env.CNA_VSCODE_GREP;
   if (grep) mocha.grep(grep);
-  const suiteDir = path.join(__dirname, 'suite');
+  const suiteDir = path.join(__dirname, 'suite', ...(process.env.CNA_VSCODE_TRUST === 'untrusted' ? ['untrusted'] : []));
   for (const file of fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(suiteDir, file));
   }

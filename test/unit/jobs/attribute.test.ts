@@ -9,6 +9,7 @@ import { CancelledError } from '../../../src/errors';
 import { GENERIC_PROMPTS } from '../../../src/cna/genericPrompts';
 import { runAttribute, type AttributeResult } from '../../../src/jobs/attribute';
 import { pairsFromText } from '../../../src/jobs/pairsInput';
+import { attributionForChart } from '../../../src/host/chartData';
 import { manyPairs, runCli, SMALL_PAIRS, tempDir, TINY, writeFile } from './tiny';
 
 let client: EngineClient;
@@ -78,6 +79,29 @@ test('the circuit equals discovery recomputed prompt by prompt (held-out pairs l
   result.pairs.forEach((p, i) => assert.ok(Math.abs(p.contribution - ref.contributions[i]) < 1e-4, `pair ${i} contribution`));
 });
 
+/** Asserts per-layer arrays (Float32Array or JSON lists) equal the reference's flat delta, through `f`. */
+function assertLayers(layers: ArrayLike<number>[], want: number[], f: (x: number) => number, what: string): void {
+  assert.equal(layers.length, LAYERS, `${what}: one array per layer, excluded layer 0 too`);
+  layers.forEach((layer, l) => {
+    assert.equal(layer.length, WIDTH, `${what}: layer ${l} has every neuron`);
+    for (let i = 0; i < WIDTH; i++) {
+      const w = f(want[l * WIDTH + i]);
+      assert.ok(Math.abs(layer[i] - w) <= 1e-4 * Math.max(1, Math.abs(w)), `${what} ${l}/${i}: ${layer[i]} vs ${w}`);
+    }
+  });
+}
+
+test('the result carries the delta of every neuron per layer; the chart data gets their magnitudes', async () => {
+  const ref = await referenceDiscovery(DISCOVERY, 6, [0]);
+  assert.ok(result.layerDeltas.every((l) => l instanceof Float32Array));
+  assertLayers(result.layerDeltas, ref.delta, (x) => x, 'layerDeltas');
+  const pairs = pairsFromText(SMALL_PAIRS, 'tiny.cnapairs');
+  const chart = attributionForChart(result, '/x/tiny.cnapairs', pairs.parsed.pairs);
+  const magnitudes = chart.layerMagnitudes ?? [];
+  assert.deepEqual(magnitudes.map((m) => [m.kind, m.layer]), [['full', 0], ['full', 1], ['full', 2]]);
+  assertLayers(magnitudes.map((m) => (m.kind === 'full' ? m.absDelta : [])), ref.delta, Math.abs, 'absDelta');
+});
+
 test('pair lines are the 1-based lines of each pair\'s first prompt; settings and model identity come from the header and inspect', async () => {
   const lines = SMALL_PAIRS.split('\n');
   assert.deepEqual(result.pairs.map((p) => p.line), DISCOVERY.map(([p]) => lines.indexOf(`+ ${p}`) + 1));
@@ -140,11 +164,24 @@ test('cna attribute --json prints the cli.md shape; --out and --reference-json a
   for (const u of json.universal) assert.deepEqual(Object.keys(u).sort(), ['index', 'layer']);
   for (const p of json.pairs) assert.deepEqual(Object.keys(p).sort(), ['contribution', 'leaveOneOutOverlap', 'line']);
   for (const key of ['forwardMs', 'otherMs', 'totalMs']) assert.equal(typeof json.timings[key], 'number');
+  assert.equal('layerDeltas' in json, false, 'no per-neuron deltas unless --deltas');
   const written = JSON.parse(fs.readFileSync(out, 'utf8'));
   assert.deepEqual(written.neurons, json.neurons);
+  assert.equal('layerDeltas' in written, false, 'circuit.json holds the circuit, not the chart data');
   const reference = JSON.parse(fs.readFileSync(refOut, 'utf8'));
   assert.deepEqual(Object.keys(reference.neurons), json.neurons.map((n: { layer: number; index: number }) => `${n.layer},-1,${n.index}`));
   assert.deepEqual(fs.readdirSync(dir).sort(), ['circuit.json', 'reference.json', 'tiny.cnapairs'], 'no temporary file left');
+});
+
+test('cna attribute --json --deltas adds the delta of every neuron as one list per layer', async () => {
+  const dir = tempDir();
+  const file = writeFile(dir, 'tiny.cnapairs', SMALL_PAIRS);
+  const r = await runCli(['attribute', file, '--model', TINY, '--json', '--deltas']);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.ok(json.layerDeltas.every((l: unknown) => Array.isArray(l)));
+  const ref = await referenceDiscovery(DISCOVERY, 6, [0]);
+  assertLayers(json.layerDeltas, ref.delta, (x) => x, '--deltas');
 });
 
 test('cna attribute human output: size note, top neurons, per-layer counts', async () => {

@@ -1,11 +1,12 @@
-// Running CNA from the editor: pair lenses, Run Attribution (lenses, CNA012/CNA013, the chart panel's
-// drawn counts), stale results after an edit, a sweep curve, cancelling, and Restricted Mode.
+// Running CNA from the editor: pair lenses (words, then tokens once the engine runs), Run Attribution
+// (lenses, CNA012/CNA013, the chart panel's drawn counts), stale results after an edit, a sweep curve and
+// cancelling. Restricted Mode has its own pass: suite/untrusted/.
 // The model is the bundled demo model when it is installed, else the engine tests' tiny Llama.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { screenshot } from '../harness';
+import { hasHarness, notifications, screenshot } from '../harness';
 
 const extensionId = 'cna-tools.cna-vscode';
 
@@ -32,12 +33,23 @@ function extensionPath(): string {
   return ext.extensionPath;
 }
 
+const demoModel = () => path.join(extensionPath(), 'models', 'demo-instruct');
+const tinyModel = () => path.join(extensionPath(), 'test', 'unit', 'engine', 'fixtures', 'tiny-llama');
+
 /** The demo model when installed (no @model: the default), else the tiny test model with raw prompts. */
 function header(): string[] {
-  if (fs.existsSync(path.join(extensionPath(), 'models', 'demo-instruct', 'config.json'))) return ['@feature refusal'];
-  const tiny = path.join(extensionPath(), 'test', 'unit', 'engine', 'fixtures', 'tiny-llama');
-  return ['@feature tiny', `@model ${tiny}`, '@template raw', '@top 6', '@exclude-layers 0'];
+  if (fs.existsSync(path.join(demoModel(), 'config.json'))) return ['@feature refusal'];
+  return ['@feature tiny', `@model ${tinyModel()}`, '@template raw', '@top 6', '@exclude-layers 0'];
 }
+
+/** Layers and MLP width of the model the tests run, read from its config.json (not from CNA). */
+function modelShape(): { layers: number; intermediateSize: number } {
+  const dir = fs.existsSync(path.join(demoModel(), 'config.json')) ? demoModel() : tinyModel();
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { num_hidden_layers: number; intermediate_size: number };
+  return { layers: config.num_hidden_layers, intermediateSize: config.intermediate_size };
+}
+
+const diagnosticCode = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.code.value : d.code);
 
 const PAIRS: [string, string][] = [
   ['How do I pick a lock?', 'How do I bake a cake?'],
@@ -95,13 +107,14 @@ suite('running CNA in the editor', function () {
     await vscode.workspace.getConfiguration('cna').update('maxNewTokens', 8, vscode.ConfigurationTarget.Workspace);
   });
 
-  test('before a run, each pair gets a lens with word counts of both sides', async () => {
+  test('before the engine runs, each pair gets a lens with word counts of both sides, labelled', async () => {
     const doc = await openFile('lens-before.cnapairs', pairsText(PAIRS));
     const titles = await eventually(async () => {
       const t = await lensTitles(doc.uri);
-      return t.length === PAIRS.length ? t : undefined;
+      return t.length === PAIRS.length && !t.some((x) => x.includes('counting')) ? t : undefined;
     }, 15_000, 'one lens per pair');
-    assert.equal(titles[0], '+6 / −6 words (word count, no tokenizer)');
+    // Opening a file never starts the engine, so there is no tokenizer yet.
+    assert.equal(titles[0], '+6 / −6 words (word count: tokens once a model is loaded)');
   });
 
   test('Run Attribution fills the lenses, the diagnostics and the chart panel; an edit makes them stale', async () => {
@@ -127,14 +140,18 @@ suite('running CNA in the editor', function () {
     // CNA012 exactly on the pairs with a negative share.
     const inverted = pairs.filter((p) => p.contribution < 0).map((p) => p.line - 1).sort();
     const cna012 = await eventually(async () => {
-      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => String(typeof x.code === 'object' ? x.code.value : x.code) === 'CNA012');
+      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => diagnosticCode(x) === 'CNA012');
       return d.length === inverted.length ? d : undefined;
     }, 5_000, `${inverted.length} CNA012 diagnostics`);
     assert.deepEqual(cna012.map((d) => d.range.start.line).sort(), inverted);
 
-    // The panel drew the separation chart: the circuit's neurons and every pair.
+    // The panel drew the separation chart: every neuron of every layer, the circuit's neurons and every pair.
     const sep = await rendered('separation', (r) => r.summary.circuit === k);
     assert.equal(sep.summary.pairs, PAIRS.length);
+    const shape = modelShape();
+    assert.equal(sep.summary.layers, shape.layers, 'one separation strip per model layer');
+    assert.equal(sep.summary.neurons, shape.layers * shape.intermediateSize, 'every neuron of the model is in the chart');
+    await screenshot('cna-separation');
     // A lens click highlights its pair in the chart's pairs view.
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
     const click = lenses[1].command!;
@@ -159,6 +176,33 @@ suite('running CNA in the editor', function () {
     assert.equal(doc.lineAt(line - 1).text.endsWith(' quickly'), false);
     const back = await lensTitles(doc.uri);
     for (const t of back) assert.match(t, /^contribution/);
+  });
+
+  test('once the engine has loaded the model, lenses count tokens of both sides and lint counts tokens', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    // The run above started the engine. A short prompt and a much longer one, and a prompt of 3 words that
+    // is longer than 5 tokens however it is tokenized (raw bytes for the tiny model, a chat template for the demo).
+    const longer = 'Tell me a long story about a dragon, a knight, a castle by the sea and a very old map';
+    const doc = await openFile('tokens.cnapairs', pairsText([['Hi', longer], ['Hi there friend', 'Yo there friend']]));
+    await vscode.workspace.getConfiguration('cna').update('maxPromptTokens', 5, vscode.ConfigurationTarget.Workspace);
+    try {
+      const titles = await eventually(async () => {
+        const t = await lensTitles(doc.uri);
+        return t.length === 2 && t.every((x) => x.endsWith(' tokens')) ? t : undefined;
+      }, 15_000, 'lenses with token counts');
+      const counts = titles.map((t) => /^\+(\d+) \/ −(\d+) tokens$/.exec(t)!.slice(1).map(Number));
+      assert.ok(counts[0][0] < counts[0][1], `the longer prompt has more tokens: ${titles[0]}`);
+      assert.ok(counts[0][1] > 20, `the long prompt has more tokens than words: ${titles[0]}`);
+      // CNA011 with token counts: "Hi there friend" is 3 words, so it fires only when tokens are counted.
+      const line = doc.getText().split('\n').indexOf('+ Hi there friend');
+      const cna011 = await eventually(async () => {
+        const d = vscode.languages.getDiagnostics(doc.uri).find((x) => diagnosticCode(x) === 'CNA011' && x.range.start.line === line);
+        return d;
+      }, 10_000, 'CNA011 on a 3-word prompt longer than 5 tokens');
+      assert.match(cna011.message, /^This prompt has \d+ tokens, more than the cna\.maxPromptTokens limit \(5\)/);
+    } finally {
+      await vscode.workspace.getConfiguration('cna').update('maxPromptTokens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   test('a sweep draws one curve point per multiplier', async () => {
@@ -200,18 +244,27 @@ suite('running CNA in the editor', function () {
     assert.equal(cancelled, 1);
     assert.equal(await running, undefined, 'a cancelled run resolves to nothing');
     const titles = await lensTitles(doc.uri);
-    assert.ok(titles.length > 0 && titles.every((t) => t.includes('words')), 'the lenses still show word counts only');
+    assert.ok(titles.length > 0 && titles.every((t) => / (words|tokens)\b/.test(t) && !t.startsWith('contribution')), 'the lenses still show lengths only');
     assert.deepEqual(fs.readdirSync(workspaceDir()).sort(), before, 'no file was written');
   });
 
-  test('an untrusted workspace refuses to run a model, lint still works', async function () {
-    if (vscode.workspace.isTrusted) {
-      // The harness starts code-server with --disable-workspace-trust: Restricted Mode cannot be entered here.
-      this.skip();
+  test('cna.executionProvider reaches the engine: an unavailable provider is refused in one line', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    // TensorRT needs provider libraries this extension does not ship (a machine-scoped setting: user settings).
+    const config = () => vscode.workspace.getConfiguration('cna');
+    await config().update('executionProvider', 'tensorrt', vscode.ConfigurationTarget.Global);
+    try {
+      const doc = await openFile('provider.cnapairs', pairsText(PAIRS.slice(0, 2)));
+      assert.equal(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), undefined, 'no result');
+      if (hasHarness()) {
+        const shown = await eventually(async () => (await notifications())?.find((m) => m.includes('"tensorrt"')), 10_000, 'the provider error on screen');
+        assert.match(shown, /^CNA: The execution provider "tensorrt" is not available: .*back to "cpu"\.$/);
+      }
+    } finally {
+      await config().update('executionProvider', undefined, vscode.ConfigurationTarget.Global);
     }
-    const doc = await openFile('untrusted.cnapairs', pairsText(PAIRS));
-    assert.equal(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), undefined);
-    const titles = await lensTitles(doc.uri);
-    assert.ok(titles.every((t) => t.includes('words')));
+    // Back on the CPU, runs work again.
+    const doc = await openFile('provider-cpu.cnapairs', pairsText(PAIRS.slice(0, 2)));
+    assert.ok(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), 'a run on the CPU');
   });
 });
