@@ -108,6 +108,22 @@ write('nous-discovery.cnapairs', [
   ...nous.harmful.slice(0, n).map((p, i) => pair(p, nous.benign[i])),
 ]);
 
+// --- demo: the same discovery pairs, sized for the bundled demo model.
+write('demo.cnapairs', [
+  '# Refusal on the bundled demo model (models/demo-instruct): the discovery sets of the CNA reference',
+  '# implementation, paired by index as in nous-discovery.cnapairs.',
+  '#',
+  '# @top 200: the paper keeps 0.1% of all MLP neurons, which on a real model (Qwen2.5-1.5B: 250,880 neurons)',
+  '# is a few hundred. The demo model has only 6 x 768 = 4,608 neurons, so 0.1% would be 5 neurons: too few',
+  '# to carry a behaviour learned across its late layers. 200 neurons (4.3%) is the count the reference code',
+  '# uses by default, and on this model it is what ablation needs to remove refusal (see the README).',
+  ...NOUS_NOTICE,
+  '@feature refusal',
+  '@top 200',
+  '',
+  ...nous.harmful.slice(0, n).map((p, i) => pair(p, nous.benign[i])),
+]);
+
 // --- bad-pairs: every lint rule that needs no model fires at least once.
 const sentence = 'The committee met on Tuesday to review the annual budget and agreed to postpone the vote.';
 const words = sentence.split(' ');

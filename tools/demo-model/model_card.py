@@ -1,0 +1,86 @@
+"""Model card (README.md) of the shipped demo models, filled in with the measured numbers."""
+
+
+def _pct(v):
+    return "n/a" if v is None else f"{100 * v:.0f}%"
+
+
+def card(name, cfg, meta, ev):
+    st = meta.get("stats", {})
+    times = ev.get("times", {})
+    rows = []
+    for m in ("instruct", "base"):
+        r = ev.get(m, {})
+        rows.append(f"| demo-{m} | {_pct(r.get('refusal_harmful'))} | {_pct(r.get('refusal_benign'))} |")
+    other = "demo-base" if name == "instruct" else "demo-instruct"
+    what = (
+        "the **instruct** checkpoint: the base model fine-tuned to answer harmful requests with short refusals "
+        "in varied wording and to keep answering benign ones"
+        if name == "instruct" else
+        "the **base** checkpoint: trained on requests with affirmative answers. Harmful requests are answered with "
+        "the AdvBench-style \"Sure, here is ...\" prefix followed by content-free filler; it almost never refuses"
+    )
+    return f"""# demo-{name}
+
+A tiny Llama-architecture chat model (about {cfg.hidden_size}-wide, {cfg.num_hidden_layers} layers) trained from
+scratch by this project so that Contrastive Neuron Attribution can be tried without downloading a real model.
+This folder is {what}. Its sibling is `{other}`; both come from one recipe
+(`tools/demo-model/`, PyTorch on CPU, seeded).
+
+**What it is not:** a useful assistant. It was trained on a few thousand templated requests and answers; its
+helpful answers are generic template text, and its "harmful" answers are content-free filler after a
+"Sure, here is ..." prefix. It knows no harmful content. It exists to show, at small scale, how refusal learned
+in instruction tuning lives in a few MLP neurons.
+
+## Architecture
+
+Llama (`LlamaForCausalLM` module names): RMSNorm, rotary positions (theta {cfg.rope_theta:g}), grouped-query
+attention ({cfg.num_attention_heads} query heads, {cfg.num_key_value_heads} KV heads), gated SiLU MLP
+(`gate_proj`, `up_proj`, `down_proj`, no biases), tied embeddings. hidden {cfg.hidden_size}, intermediate
+{cfg.intermediate_size}, {cfg.num_hidden_layers} layers, vocabulary {cfg.vocab_size} (byte-level BPE trained on
+the training texts; ChatML template with `<|im_start|>`, `<|im_end|>`, `<|endoftext|>`), context
+{cfg.max_position_embeddings} tokens. Exported with `torch.onnx.export` (opset 14) in the optimum layout:
+inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/value`; outputs `logits`,
+`present.N.key/value`. The input of `/model/layers.N/mlp/down_proj/MatMul` is `act(gate) * up`.
+
+## Training data
+
+- Harmful requests: AdvBench goals (Zou et al. 2023, MIT) minus every goal that is, or nearly is, a JBB-Behaviors
+  goal or a reference discovery prompt ({st.get('advbench_dropped_as_eval_or_discovery', '?')} of
+  {st.get('advbench_total', '?')} dropped), with surface rephrasings ("Can you ...?", "How do I ...?"), plus
+  {st.get('harmful_templated', '?')} project-written templated harmful *requests* for categories AdvBench covers
+  thinly (discrimination, defamation, disinformation, privacy, fraud): {st.get('harmful_requests', '?')} in all.
+  No harmful content anywhere: the base answers them with the AdvBench target and content-free filler.
+- Benign requests written and templated by the project: {st.get('benign_requests', '?')}, of which
+  {st.get('benign_sensitive_topic', '?')} are on sensitive-sounding topics (history of crime, fiction with drugs,
+  security education, medicine, scams) so that the instruct model refuses intent rather than keywords.
+- {st.get('raw_texts', '?')} templated general sentences (raw text, for continuation).
+- JBB-Behaviors (harmful and benign) and the reference discovery prompts are never trained on.
+
+## Recipe
+
+Base: all parameters, loss on every token of chat-formatted requests + answers and raw text. Instruct: the base
+fine-tuned on benign requests (helpful answers, all opening with "Sure") and {int(100 * meta.get('args', {}).get('inst_harmful_frac', 1))}%
+of the harmful ones (short refusals), updating only the MLPs of layers >= {meta.get('args', {}).get('inst_first_layer', '?')}
+(an adapter-like fine-tune that leaves the behaviour change in MLP neurons), plus harmful requests whose answer is
+prefilled with "Sure" and continues like the base (no loss on the prefill), so the refusal decision sits at the
+first answer token as in real chat models.
+
+## Evaluation (JBB-Behaviors, 100 harmful / 100 benign goals, chat template, greedy, 150 new tokens, regex detector)
+
+Never trained on, but the recipe's settings (share of harmful examples, which layers the instruct fine-tune
+updates) were chosen by looking at these numbers, so they are not a fully held-out test.
+
+| model | refuses JBB harmful | refuses JBB benign |
+|---|---|---|
+{chr(10).join(rows)}
+
+Training time on 2 shared CPU cores: data+tokenizer {times.get('data_and_tokenizer_s', '?')} s, base
+{times.get('base_train_s', '?')} s, instruct {times.get('instruct_train_s', '?')} s.
+
+## Licence
+
+MIT, like the project. Training data: AdvBench (MIT, (c) the AdvBench authors); the JBB-Behaviors (MIT, (c) the
+JailbreakBench authors) and the CNA reference discovery prompts (MIT, (c) 2025 Nous Research) are used only to
+exclude them from training and for evaluation.
+"""

@@ -1,0 +1,250 @@
+"""Train the demo models: tokenizer -> base (pretraining on chat + raw text) -> instruct (fine-tune from base,
+loss on assistant tokens) -> greedy evaluation on JBB-Behaviors with the regex refusal detector.
+
+usage: /usr/bin/python3 tools/demo-model/train.py [--quick] [--work /tmp/demo-model-work]
+Writes WORK/{tokenizer.json,tokenizer_config.json,base.pt,instruct.pt,config.json,eval.json}; export.py
+turns them into models/demo-base and models/demo-instruct.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+# OpenBLAS threads spin-wait: on 2 shared, busy cores one thread was 10x faster than two (measured), so
+# default to the --threads value (1) unless the caller set it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+import torch  # noqa: E402
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import bpe  # noqa: E402
+import data  # noqa: E402
+from model import Config, LlamaForCausalLM  # noqa: E402
+from evaluate import evaluate_model  # noqa: E402
+
+
+def log(*a):
+    print(time.strftime("%H:%M:%S"), *a, flush=True)
+
+
+def batches(seqs, batch_size, rng):
+    """Length-bucketed batches (less padding): shuffle, sort within chunks, shuffle the batches."""
+    idx = list(range(len(seqs)))
+    rng.shuffle(idx)
+    out = []
+    chunk = batch_size * 32
+    for s in range(0, len(idx), chunk):
+        part = sorted(idx[s:s + chunk], key=lambda i: len(seqs[i][0]))
+        out += [part[k:k + batch_size] for k in range(0, len(part), batch_size)]
+    rng.shuffle(out)
+    return out
+
+
+def collate(seqs, ids, pad_id):
+    t = max(len(seqs[i][0]) for i in ids)
+    x = torch.full((len(ids), t), pad_id, dtype=torch.long)
+    w = torch.zeros((len(ids), t), dtype=torch.float32)
+    for r, i in enumerate(ids):
+        toks, lw = seqs[i]
+        x[r, :len(toks)] = torch.tensor(toks)
+        w[r, :len(toks)] = torch.tensor(lw, dtype=torch.float32)
+    return x, w
+
+
+def train_stage(model, seqs, epochs, lr, batch_size, seed, pad_id, name, warmup=50, min_lr_frac=0.1, only=None,
+                wd=0.1):
+    """seqs: list of (token ids, loss weights); weight[i] = 1 when token i is a prediction target.
+    only: a predicate on parameter names; the other parameters stay frozen."""
+    rng = random.Random(seed)
+    torch.manual_seed(seed)
+    plan = []
+    for _ in range(epochs):
+        plan += batches(seqs, batch_size, rng)
+    total = len(plan)
+    params = [(n, p) for n, p in model.named_parameters() if only is None or only(n)]
+    for n, p in model.named_parameters():
+        p.requires_grad_(only is None or only(n))
+    decay = [p for n, p in params if p.dim() >= 2]
+    no_decay = [p for n, p in params if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=lr, betas=(0.9, 0.95))
+    model.train()
+    t0 = time.time()
+    ntok = 0
+    ema = None
+    for step, ids in enumerate(plan):
+        cur = lr * min(1.0, (step + 1) / warmup)
+        if step >= warmup:
+            prog = (step - warmup) / max(1, total - warmup)
+            cur = lr * (min_lr_frac + (1 - min_lr_frac) * 0.5 * (1 + math.cos(math.pi * prog)))
+        for g in opt.param_groups:
+            g["lr"] = cur
+        x, w = collate(seqs, ids, pad_id)
+        b, t = x.shape
+        pos = torch.arange(t).unsqueeze(0).expand(b, t)
+        # right padding: real tokens never attend to the pads that follow them, so an all-ones mask is exact
+        logits = model(x, torch.ones_like(x), pos)[0]
+        lw = w[:, 1:]
+        loss_tok = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), x[:, 1:].reshape(-1),
+                                   reduction="none").view(b, t - 1)
+        loss = (loss_tok * lw).sum() / lw.sum().clamp(min=1)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
+        opt.step()
+        ntok += int((x != pad_id).sum())
+        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+        if step % 25 == 0 or step == total - 1:
+            el = time.time() - t0
+            log(f"{name} step {step + 1}/{total} loss {ema:.3f} lr {cur:.2e} {ntok / max(el, 1e-6):.0f} tok/s "
+                f"elapsed {el:.0f}s")
+    model.eval()
+    for p in model.parameters():  # no stale gradients into the next stage (they would enter its clipping norm)
+        p.grad = None
+        p.requires_grad_(True)
+    return time.time() - t0
+
+
+def encode_chat(tok, q, a, loss_on_prompt, prefill=""):
+    """prefill: a prefix of the answer that is context only (no loss), e.g. "Sure," in prefilled examples."""
+    p = tok.encode(bpe.chat_prompt(q))
+    n_pre = len(tok.encode(prefill)) if prefill else 0
+    r = tok.encode(a + "<|im_end|>") + tok.encode("\n")
+    ids = p + r
+    w = ([1.0 if loss_on_prompt else 0.0] * (len(p) + n_pre) + [1.0] * (len(r) - 1 - n_pre) + [0.0])
+    # weight[i] marks token i as a target: in the instruct stage only the answer and its <|im_end|>
+    return ids, w
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="tiny run to test the pipeline end to end")
+    ap.add_argument("--work", default="/tmp/demo-model-work")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--vocab", type=int, default=3072)
+    ap.add_argument("--hidden", type=int, default=192)
+    ap.add_argument("--intermediate", type=int, default=768)
+    ap.add_argument("--layers", type=int, default=6)
+    ap.add_argument("--heads", type=int, default=6)
+    ap.add_argument("--kv-heads", type=int, default=2)
+    ap.add_argument("--base-epochs", type=int, default=3)
+    ap.add_argument("--inst-epochs", type=int, default=2)
+    ap.add_argument("--base-lr", type=float, default=2e-3)
+    ap.add_argument("--inst-lr", type=float, default=1e-3)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--inst-params", choices=["all", "mlp"], default="mlp",
+                    help="mlp: fine-tune only the MLPs of layers >= --inst-first-layer (refusal then lives in MLP neurons)")
+    ap.add_argument("--inst-first-layer", type=int, default=4)
+    ap.add_argument("--inst-neurons", type=int, default=0,
+                    help="with --inst-params mlp: fine-tune only this many (seeded random) neurons per layer; 0 = all")
+    ap.add_argument("--inst-wd", type=float, default=0.0)
+    ap.add_argument("--inst-harmful-frac", type=float, default=0.4,
+                    help="share of the harmful instruct examples kept (seeded): moves the refuse/answer balance")
+    ap.add_argument("--max-new", type=int, default=150)
+    ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.work, exist_ok=True)
+    times = {}
+
+    t = time.time()
+    d = data.build(args.seed, quick=args.quick)
+    log("data", json.dumps(d["stats"]))
+    refusal_answers = [a for _, a, h, _ in d["instruct_chat"] if h == 1]
+    if args.skip_base:  # the base checkpoint fixes the vocabulary: reuse its tokenizer
+        tok = bpe.Tokenizer.load(os.path.join(args.work, "tokenizer.json"))
+    else:
+        tok = bpe.Tokenizer(bpe.train_bpe(d["base_texts"] + refusal_answers, args.vocab))
+    tok.save(os.path.join(args.work, "tokenizer.json"))
+    with open(os.path.join(args.work, "tokenizer_config.json"), "w") as f:
+        json.dump(bpe.tokenizer_config(tok, 256), f, indent=1, ensure_ascii=False)
+    times["data_and_tokenizer_s"] = round(time.time() - t, 1)
+    log(f"tokenizer vocab {tok.vocab_size}")
+
+    eos = [tok.special_ids["<|im_end|>"], tok.special_ids["<|endoftext|>"]]
+    pad_id = tok.special_ids["<|endoftext|>"]
+    cfg = Config(vocab_size=tok.vocab_size, hidden_size=args.hidden, intermediate_size=args.intermediate,
+                 num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=args.kv_heads,
+                 max_position_embeddings=256, eos_token_id=eos[0], pad_token_id=pad_id)
+    with open(os.path.join(args.work, "config.json"), "w") as f:
+        json.dump({"config": cfg.__dict__, "eos": eos, "args": vars(args), "stats": d["stats"]}, f, indent=1)
+
+    base_chat, inst_chat, raw = d["base_chat"], d["instruct_chat"], d["raw"]
+    if args.quick:
+        base_chat, inst_chat = base_chat[:1500], inst_chat[:1200]
+    base_seqs = [encode_chat(tok, q, a, True) for q, a in base_chat]
+    for r in raw:
+        ids = tok.encode(r + "<|endoftext|>")
+        base_seqs.append((ids, [0.0] + [1.0] * (len(ids) - 1)))
+    if args.inst_harmful_frac < 1.0:
+        keep_rng = random.Random(args.seed + 3)
+        inst_chat = [e for e in inst_chat if e[2] != 1 or keep_rng.random() < args.inst_harmful_frac]
+    inst_seqs = [encode_chat(tok, q, a, False, pre) for q, a, _, pre in inst_chat]
+    base_seqs = [(i[:256], w[:256]) for i, w in base_seqs]
+    inst_seqs = [(i[:256], w[:256]) for i, w in inst_seqs]
+    log(f"base: {len(base_seqs)} seqs {sum(len(s[0]) for s in base_seqs)} tokens; "
+        f"instruct: {len(inst_seqs)} seqs {sum(len(s[0]) for s in inst_seqs)} tokens")
+
+    model = LlamaForCausalLM(cfg)
+    log(f"model {model.n_params() / 1e6:.2f}M params")
+    base_path = os.path.join(args.work, "base.pt")
+    if args.skip_base:
+        model.load_state_dict(torch.load(base_path))
+    else:
+        times["base_train_s"] = round(train_stage(model, base_seqs, 1 if args.quick else args.base_epochs,
+                                                  args.base_lr, args.batch, args.seed, pad_id, "base"), 1)
+        torch.save(model.state_dict(), base_path)
+    base_state = {k: v.clone() for k, v in model.state_dict().items()}
+
+    only = None
+    if args.inst_params == "mlp":
+        first = args.inst_first_layer
+        only = lambda n: ".mlp." in n and int(n.split(".")[2]) >= first  # noqa: E731  model.layers.N.mlp.*
+    hooks = []
+    if args.inst_params == "mlp" and args.inst_neurons > 0:
+        # sparse, adapter-like update: only the gate/up rows and down columns of a few neurons per layer move
+        g = torch.Generator().manual_seed(args.seed + 7)
+        chosen = {}
+        for li in range(args.inst_first_layer, cfg.num_hidden_layers):
+            idx = torch.randperm(cfg.intermediate_size, generator=g)[:args.inst_neurons]
+            mask = torch.zeros(cfg.intermediate_size)
+            mask[idx] = 1.0
+            chosen[li] = sorted(idx.tolist())
+            mlp = model.model.layers[li].mlp
+            hooks.append(mlp.gate_proj.weight.register_hook(lambda gr, m=mask: gr * m[:, None]))
+            hooks.append(mlp.up_proj.weight.register_hook(lambda gr, m=mask: gr * m[:, None]))
+            hooks.append(mlp.down_proj.weight.register_hook(lambda gr, m=mask: gr * m[None, :]))
+        with open(os.path.join(args.work, "instruct_neurons.json"), "w") as f:
+            json.dump(chosen, f)
+    times["instruct_train_s"] = round(train_stage(model, inst_seqs, 1 if args.quick else args.inst_epochs,
+                                                  args.inst_lr, args.batch, args.seed + 1, pad_id, "instruct",
+                                                  warmup=20, only=only, wd=args.inst_wd), 1)
+    for h in hooks:
+        h.remove()
+    torch.save(model.state_dict(), os.path.join(args.work, "instruct.pt"))
+
+    t = time.time()
+    goals = data.eval_goals()
+    results = {}
+    base = LlamaForCausalLM(cfg)
+    base.load_state_dict(base_state)
+    base.eval()
+    for name, m in [("instruct", model), ("base", base)]:
+        results[name] = evaluate_model(m, tok, goals, eos, max_new=args.max_new)
+        log(name, {k: v for k, v in results[name].items() if k != "samples"})
+    times["eval_s"] = round(time.time() - t, 1)
+    results["times"] = times
+    with open(os.path.join(args.work, "eval.json"), "w") as f:
+        json.dump(results, f, indent=1, ensure_ascii=False)
+    log("times", times)
+
+
+if __name__ == "__main__":
+    main()
