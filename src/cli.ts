@@ -22,6 +22,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`cna: unknown command '${name}'. Run 'cna help' for the list.\n`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`Usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (err) {
