@@ -87,6 +87,9 @@ export function registerSideView(context: vscode.ExtensionContext): SideViewProv
   context.subscriptions.push(
     provider,
     vscode.window.registerWebviewViewProvider(SideViewProvider.viewType, provider),
+    // For the integration tests, like cna.chartRendered: what the side view last drew, or its next drawing.
+    vscode.commands.registerCommand('cna.sideRendered', (waitMs?: number) =>
+      typeof waitMs === 'number' ? provider.waitForRendered(waitMs) : provider.lastRendered()),
   );
   return provider;
 }

@@ -23,7 +23,8 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
   ctx.log.info(circuit ? `Sweep: using the circuit of the last run (${circuit.k} neurons).` : 'Sweep: no current circuit for this file and model: running attribution first.');
   const evaluation = selectFromPairs(pairs, 'positive');
   ctx.log.info(`Sweep: evaluating on the ${evaluation.description}.`);
-  await runWithProgress(ctx, `Sweep Multipliers on ${path.basename(doc.uri.fsPath)}`, async ({ signal, progress }) => {
+  // Resolves to the sweep's result (undefined when cancelled or failed), as Run Attribution resolves to its run.
+  return runWithProgress(ctx, `Sweep Multipliers on ${path.basename(doc.uri.fsPath)}`, async ({ signal, progress }) => {
     const result = await ctx.engine.use((engine) => runSweep(
       { engine, model: { path: model.path }, signal, onProgress: progress, onNote: (m) => ctx.log.info(m) },
       {
@@ -42,9 +43,10 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
       ctx.results.setAttribution(doc, pairs.parsed, result.attribute, attributionForChart(result.attribute, doc.uri.fsPath, pairs.parsed.pairs), model.path);
     }
     const run = ctx.results.get(doc.uri);
-    if (!run) return;
+    if (!run) return result;
     for (const p of result.points) ctx.log.info(`  x${p.multiplier}: refusal ${(p.refusalRate * 100).toFixed(0)}%, quality ${p.quality.toFixed(2)}, KL ${p.kl?.toFixed(3) ?? '-'} (n=${p.n})`);
     ctx.results.setSweep(doc.uri, result, sweepForChart(result));
     showResults(ctx, doc.uri, run, result.attribute ? 'all' : 'sweep');
+    return result;
   });
 };
