@@ -16,11 +16,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const name = 'engine';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MODEL = process.env.CNA_BENCH_MODEL ?? join(ROOT, '.bench', 'qwen-shaped');
+export const QWEN_SHAPED = process.env.CNA_BENCH_MODEL ?? join(ROOT, '.bench', 'qwen-shaped');
+const MODEL = QWEN_SHAPED;
 const require = createRequire(import.meta.url);
 const out = (m) => require(join(ROOT, 'out', 'src', 'engine', m));
 
-function ensureModel() {
+/** The Qwen2.5-0.5B-shaped bench model (random weights, never committed), generated on first use. */
+export function ensureModel() {
   if (existsSync(join(MODEL, 'model.onnx')) && existsSync(join(MODEL, 'matmul.onnx'))) return;
   process.stderr.write(`bench engine: generating ${MODEL} (random weights, about 1.5 GB, a few minutes)...\n`);
   const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'make-qwen-shaped.py'), MODEL], { stdio: ['ignore', 'ignore', 'inherit'] });
