@@ -6,27 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { EngineClient } from '../engine/client';
+import { packageRoot } from '../jobs/packageRoot';
 import type { ModelRef, Progress } from '../protocol';
 import { numberOption, stringOption, type ParsedArgs } from './args';
 import type { CliIO } from './command';
 
 /** Options every engine command accepts. */
 export const ENGINE_VALUE_OPTIONS = ['model', 'variant', 'threads', 'execution-provider'];
-
-/** The package root: the folder above dist/ (bundle) or the one holding package.json (compiled tests). */
-export function packageRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'cna-vscode') return dir;
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    if (path.dirname(dir) === dir) return path.join(__dirname, '..');
-  }
-}
 
 export const DEMO_MODEL = path.join('models', 'demo-instruct');
 
