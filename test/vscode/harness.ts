@@ -62,11 +62,11 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Polls `probe` until it returns a value (not undefined) or the time runs out. */
-export async function waitFor<T>(probe: () => T | undefined, ms: number, what: string): Promise<T> {
+/** Polls `probe` (sync or async) until it returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number, what: string): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 100));

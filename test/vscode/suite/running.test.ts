@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { hasHarness, notifications, screenshot } from '../harness';
+import { hasHarness, notifications, screenshot, waitFor } from '../harness';
 
 const extensionId = 'cna-tools.cna-vscode';
 
@@ -77,15 +77,6 @@ async function lensTitles(uri: vscode.Uri): Promise<string[]> {
   return lenses.map((l) => l.command?.title ?? '(unresolved)');
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /** Lets the editor fetch and draw new lenses before a screenshot (pictures only; no assertion waits on this). */
 function settle(): Promise<void> {
@@ -93,7 +84,7 @@ function settle(): Promise<void> {
 }
 
 function rendered(view: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
-  return eventually(async () => {
+  return waitFor(async () => {
     const r = await vscode.commands.executeCommand<Rendered | undefined>('cna.chartRendered', view);
     return r && accept(r) ? r : undefined;
   }, 30_000, `the chart panel draws its ${view} view`);
@@ -109,7 +100,7 @@ suite('running CNA in the editor', function () {
 
   test('before the engine runs, each pair gets a lens with word counts of both sides, labelled', async () => {
     const doc = await openFile('lens-before.cnapairs', pairsText(PAIRS));
-    const titles = await eventually(async () => {
+    const titles = await waitFor(async () => {
       const t = await lensTitles(doc.uri);
       return t.length === PAIRS.length && !t.some((x) => x.includes('counting')) ? t : undefined;
     }, 15_000, 'one lens per pair');
@@ -139,7 +130,7 @@ suite('running CNA in the editor', function () {
 
     // CNA012 exactly on the pairs with a negative share.
     const inverted = pairs.filter((p) => p.contribution < 0).map((p) => p.line - 1).sort();
-    const cna012 = await eventually(async () => {
+    const cna012 = await waitFor(async () => {
       const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => diagnosticCode(x) === 'CNA012');
       return d.length === inverted.length ? d : undefined;
     }, 5_000, `${inverted.length} CNA012 diagnostics`);
@@ -186,7 +177,7 @@ suite('running CNA in the editor', function () {
     const doc = await openFile('tokens.cnapairs', pairsText([['Hi', longer], ['Hi there friend', 'Yo there friend']]));
     await vscode.workspace.getConfiguration('cna').update('maxPromptTokens', 5, vscode.ConfigurationTarget.Workspace);
     try {
-      const titles = await eventually(async () => {
+      const titles = await waitFor(async () => {
         const t = await lensTitles(doc.uri);
         return t.length === 2 && t.every((x) => x.endsWith(' tokens')) ? t : undefined;
       }, 15_000, 'lenses with token counts');
@@ -195,7 +186,7 @@ suite('running CNA in the editor', function () {
       assert.ok(counts[0][1] > 20, `the long prompt has more tokens than words: ${titles[0]}`);
       // CNA011 with token counts: "Hi there friend" is 3 words, so it fires only when tokens are counted.
       const line = doc.getText().split('\n').indexOf('+ Hi there friend');
-      const cna011 = await eventually(async () => {
+      const cna011 = await waitFor(async () => {
         const d = vscode.languages.getDiagnostics(doc.uri).find((x) => diagnosticCode(x) === 'CNA011' && x.range.start.line === line);
         return d;
       }, 10_000, 'CNA011 on a 3-word prompt longer than 5 tokens');
@@ -237,7 +228,7 @@ suite('running CNA in the editor', function () {
     const doc = await openFile('cancel.cnapairs', pairsText(many));
     const before = fs.readdirSync(workspaceDir()).sort();
     const running = vscode.commands.executeCommand<RunResult | undefined>('cna.runAttribution', doc.uri);
-    const cancelled = await eventually(async () => {
+    const cancelled = await waitFor(async () => {
       const n = await vscode.commands.executeCommand<number>('cna.cancelRuns');
       return n > 0 ? n : undefined;
     }, 10_000, 'a run to cancel');
@@ -257,7 +248,7 @@ suite('running CNA in the editor', function () {
       const doc = await openFile('provider.cnapairs', pairsText(PAIRS.slice(0, 2)));
       assert.equal(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), undefined, 'no result');
       if (hasHarness()) {
-        const shown = await eventually(async () => (await notifications())?.find((m) => m.includes('"tensorrt"')), 10_000, 'the provider error on screen');
+        const shown = await waitFor(async () => (await notifications())?.find((m) => m.includes('"tensorrt"')), 10_000, 'the provider error on screen');
         assert.match(shown, /^CNA: The execution provider "tensorrt" is not available: .*back to "cpu"\.$/);
       }
     } finally {

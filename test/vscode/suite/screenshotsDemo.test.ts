@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { hasHarness, screenshot, setColorTheme } from '../harness';
+import { hasHarness, screenshot, setColorTheme, waitFor } from '../harness';
 
 const extensionId = 'cna-tools.cna-vscode';
 const MULTIPLIERS = [0, 0.5, 1, 1.5];
@@ -38,15 +38,6 @@ function extensionPath(): string {
 
 const demoModel = () => path.join(extensionPath(), 'models', 'demo-instruct');
 
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /**
  * The latest `rendered` summary of a webview that `accept`s; earlier suites drew other results in the same
@@ -55,7 +46,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, wh
 async function drawn(command: string, args: unknown[], what: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
   let last: Rendered | undefined;
   try {
-    return await eventually(async () => {
+    return await waitFor(async () => {
       last = await vscode.commands.executeCommand<Rendered | undefined>(command, ...args);
       return last && accept(last) ? last : undefined;
     }, 30_000, what);

@@ -18,15 +18,6 @@ function workspaceDir(): string {
 
 const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.code.value : d.code);
 
-async function eventually<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 suite('Restricted Mode (untrusted workspace)', function () {
   this.timeout(60_000);
@@ -58,7 +49,7 @@ suite('Restricted Mode (untrusted workspace)', function () {
     assert.equal(await vscode.commands.executeCommand('cna.sweep', doc.uri), undefined, 'no sweep either');
     if (hasHarness()) {
       // The message as the user reads it in the notification.
-      const shown = await eventually(async () => {
+      const shown = await waitFor(async () => {
         const m = await notifications();
         return m?.find((x) => REFUSAL.test(x));
       }, 10_000, 'the Restricted Mode refusal on screen');
