@@ -10,15 +10,6 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(ROOT, 'tools', 'demo-model'))
 from model import Config, LlamaForCausalLM  # noqa: E402
 
-# repeat_interleave exports with the example's sizes baked in; expand+reshape stays dynamic.
-_orig = torch.Tensor.repeat_interleave
-def _rep(self, rep, dim=None):
-    if dim == 1 and self.dim() == 4:
-        b, h, t, d = self.shape
-        return self[:, :, None].expand(b, h, rep, t, d).reshape(b, h * rep, t, d)
-    return _orig(self, rep, dim=dim)
-torch.Tensor.repeat_interleave = _rep
-
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 torch.manual_seed(0)
