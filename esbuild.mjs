@@ -1,6 +1,6 @@
 // Bundles: the extension host, the command line, the engine worker, and (browser) the webview.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -15,6 +15,7 @@ const node = {
   // Native and runtime-loaded packages stay outside the bundle.
   external: ['vscode', 'onnxruntime-node'],
   logLevel: 'info',
+  metafile: true,
 };
 
 const builds = [
@@ -27,12 +28,16 @@ if (existsSync('src/engine/worker.ts')) {
 if (existsSync('webview/main.ts')) {
   builds.push({
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production,
-    minify: production, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', logLevel: 'info',
+    minify: production, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', logLevel: 'info', metafile: true,
   });
 }
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  // What went into each bundle, for THIRD_PARTY_NOTICES.md (scripts/notices.mjs and its test).
+  const inputs = Object.fromEntries(builds.map((b, i) => [b.outfile, Object.keys(results[i].metafile.inputs).sort()]));
+  mkdirSync('dist', { recursive: true });
+  writeFileSync('dist/bundle-inputs.json', `${JSON.stringify(inputs, null, 1)}\n`);
 }

@@ -1,5 +1,5 @@
-// Checks the shipped package, not the source tree: builds the .vsix (`npm run package`, then `npm run build`
-// to put the dev bundles back), installs it into a fresh extensions folder with code-server's CLI (VS Code
+// Checks the shipped package, not the source tree: builds the linux-x64 .vsix (scripts/package.mjs, which
+// puts the dev bundles back), installs it into a fresh extensions folder with code-server's CLI (VS Code
 // 1.100's `--install-extension`, offline), runs the installed copy's CLI on the demo (so the shipped
 // dist/, models/ and onnxruntime-node binaries are what runs), then opens the demo in code-server + chromium
 // with only the installed extension (no extensionDevelopmentPath), runs "CNA: Run Attribution" with its
@@ -25,12 +25,7 @@ const check = (ok, what) => {
 };
 
 if (!args.has('--no-package')) {
-  try {
-    execFileSync('npm', ['run', 'package'], { cwd: root, stdio: 'inherit' });
-  } finally {
-    // The package step leaves minified bundles in dist/; the tests and the debugger expect the dev build.
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  }
+  execFileSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--target', 'linux-x64'], { cwd: root, stdio: 'inherit' });
 }
 check(existsSync(vsix), `${vsix} exists (${(statSync(vsix).size / 1e6).toFixed(1)} MB)`);
 
@@ -56,10 +51,10 @@ try {
   };
   walk(ext);
   console.log(`${files.length} files installed`);
-  const stray = files.filter((f) => /^(src|test|webview|scripts|out|examples)\/|\.map$|\.ts$|\.py$|napi-v6\/(darwin|win32)|linux\/arm64/.test(f));
+  const stray = files.filter((f) => /^(src|test|webview|scripts|out|tools)\/|\.map$|\.ts$|\.py$|napi-v6\/(darwin|win32)|linux\/arm64/.test(f));
   check(stray.length === 0, `no non-runtime files${stray.length ? `: ${stray.slice(0, 5).join(', ')}` : ''}`);
   for (const need of ['dist/extension.js', 'dist/cli.js', 'dist/worker.js', 'dist/webview.js', 'models/demo-instruct/model.onnx',
-    'models/demo-base/model.onnx', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']) {
+    'models/demo-base/model.onnx', 'examples/demo.cnapairs', 'media/walkthrough/attribution.md', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']) {
     check(files.includes(need), `ships ${need}`);
   }
 
