@@ -108,6 +108,17 @@ export async function runSuite(options) {
         // The text of the notification toasts and the notification center, as the user reads them.
         const messages = await page.$$eval('.notification-list-item-message', (els) => els.map((e) => e.textContent ?? ''));
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messages }));
+      } else if (url.pathname === '/click') {
+        // A user's click on what a Playwright selector finds (a walkthrough button runs its command through
+        // the workbench, as a person's click does, which the extension API cannot imitate).
+        await page.locator(url.searchParams.get('selector')).first().click({ timeout: 10_000 });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      } else if (url.pathname === '/elements') {
+        // What the workbench shows for a selector: each match's text, classes and data attributes.
+        const elements = await page.locator(url.searchParams.get('selector')).evaluateAll((els) => els.map((e) => ({
+          text: (e.textContent ?? '').trim().slice(0, 200), className: String(e.className), data: { ...e.dataset },
+        })));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ elements }));
       } else if (url.pathname === '/result' && req.method === 'POST') {
         let body = '';
         for await (const chunk of req) body += chunk;

@@ -36,6 +36,21 @@ export async function notifications(): Promise<string[] | undefined> {
   return (JSON.parse(await request('GET', '/notifications')) as { messages: string[] }).messages;
 }
 
+/** Clicks, as a user would, the first element a Playwright selector finds; false without a harness. */
+export async function click(selector: string): Promise<boolean> {
+  if (!harnessUrl) return false;
+  await request('GET', `/click?selector=${encodeURIComponent(selector)}`);
+  return true;
+}
+
+export interface WorkbenchElement { text: string; className: string; data: Record<string, string> }
+
+/** The workbench elements a selector finds (text, classes, data-* attributes), or undefined without a harness. */
+export async function elements(selector: string): Promise<WorkbenchElement[] | undefined> {
+  if (!harnessUrl) return undefined;
+  return (JSON.parse(await request('GET', `/elements?selector=${encodeURIComponent(selector)}`)) as { elements: WorkbenchElement[] }).elements;
+}
+
 export async function reportResult(result: { passed: number; failed: number; failures: string[] }): Promise<void> {
   if (harnessUrl) await request('POST', '/result', result);
 }

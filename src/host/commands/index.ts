@@ -5,6 +5,7 @@ import { runAttributionCommand } from './attribution';
 import { openChartPanelCommand, revealPairInChartCommand } from './chart';
 import { exportCircuitCommand } from './exportCircuit';
 import { showLogsCommand } from './logs';
+import { openExampleCommand } from './openExample';
 import { selectModelCommand } from './selectModel';
 import { steerCommand } from './steer';
 import { sweepCommand } from './sweep';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, [CommandFactory, string]> = {
   'cna.openChartPanel': [openChartPanelCommand, 'Open Chart Panel'],
   'cna.exportCircuit': [exportCircuitCommand, 'Export Circuit'],
   'cna.showLogs': [showLogsCommand, 'Show Logs'],
+  'cna.openExample': [openExampleCommand, 'Open Example'],
   // Internal (CodeLens click); hidden from the palette in package.json.
   'cna.revealPairInChart': [revealPairInChartCommand, 'Reveal Pair in Chart'],
   'cna.cancelRuns': [(ctx) => () => ctx.cancelAll(), 'Cancel Runs'],
