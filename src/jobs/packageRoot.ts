@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-const PACKAGE_NAME = 'cna-vscode';
+/** The extension's package, and the npm package of the CLI (scripts/pack-cli.mjs). */
+const PACKAGE_NAMES = ['cna-vscode', 'cna-cli'];
 let cached: string | undefined;
 
 export function packageRoot(): string {
@@ -14,11 +15,11 @@ export function packageRoot(): string {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) return (cached = dir);
+        if (PACKAGE_NAMES.includes((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name ?? '')) return (cached = dir);
       } catch {
         // Not ours or unreadable: keep walking up.
       }
     }
-    if (path.dirname(dir) === dir) throw new Error(`Cannot find the ${PACKAGE_NAME} package folder above ${__dirname}.`);
+    if (path.dirname(dir) === dir) throw new Error(`Cannot find the ${PACKAGE_NAMES.join(' or ')} package folder above ${__dirname}.`);
   }
 }
