@@ -10,6 +10,7 @@ import { UserError } from '../errors';
 import type { ModelRef } from '../protocol';
 import { externalDataFolder } from './externalData';
 import { openModelFolder, type ModelFolder } from './modelFolder';
+import { missingForProvider } from './providerRequirements';
 import { instrumentModel, type GraphInfo } from './surgery';
 import { TextTokenizer } from './tokenizer';
 
@@ -135,6 +136,8 @@ export function explainProviderError(provider: string, message: string): string 
   const failed = /(Failed to [^\n]*)/.exec(message)?.[1];
   const line = (failed ?? message.split('\n').find((l) => l.trim()) ?? message).replace(/\S*\.(cc|h|cpp):\d+\s*/g, '').trim().slice(0, 200);
   if (/Failed to load (shared )?library|cannot open shared object|providers_shared|\.so\b|\.dll\b/i.test(message)) {
+    const missing = missingForProvider(provider, message);
+    if (missing) return `The execution provider "${provider}" is not available: ${missing}. ${BACK_TO_CPU}.`;
     const needs = provider === 'tensorrt'
       ? 'onnxruntime-node\'s TensorRT provider files, CUDA 12 and TensorRT'
       : provider === 'cuda' ? 'onnxruntime-node\'s CUDA 12 provider files (npm install with ONNXRUNTIME_NODE_INSTALL=cuda12) and the CUDA 12 and cuDNN 9 libraries' : 'its provider library';
