@@ -123,7 +123,9 @@ async function checkWorkbench(extensions, ws) {
     await page.keyboard.press('Control+P');
     await sleep(800);
     await page.keyboard.type('demo.cnapairs');
-    await sleep(800);
+    // Enter before the file search has answered opens nothing: wait for the result row.
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
+    await sleep(500);
     await page.keyboard.press('Enter');
     const lenses = page.locator('.contentWidgets .codelens-decoration, .codelens-decoration');
     await lenses.first().waitFor({ timeout: 60_000 }).catch(() => {});
