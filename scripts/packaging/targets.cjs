@@ -62,7 +62,7 @@ const COMMON = [
   'examples/demo.cnapairs', 'media/icon.png',
 ];
 /** Never shipped: sources, tests, maps, build tools, caches. */
-const NEVER = /^(src|test|webview|scripts|out|tools|data)\/|\.(map|ts|py|pyc)$|(^|\/)\.vscodeignore$/;
+const NEVER = /^(src|test|webview|scripts|out|tools|data)\/|\.(map|ts|py|pyc)$|(^|\/)\.vscodeignore$|^media\/icon\.svg$/;
 
 /**
  * What is wrong with a package's file list (paths inside `extension/`, as vsce ls prints them), for
