@@ -13,10 +13,9 @@ export interface PromptSpec {
   system?: string;
 }
 
-export interface NeuronRef {
-  layer: number;
-  index: number;
-}
+import type { NeuronRef } from './cna/neurons';
+
+export type { NeuronRef };
 
 /** How one row is steered. Omitted = the unchanged model. */
 export interface Steering {

@@ -10,7 +10,6 @@ import { attributionForChart, sweepForChart } from '../chartData';
 import { runWithProgress } from '../context';
 import { readSettings } from '../settings';
 import { attributeOptions, prepareRun } from './attribution';
-import { showResults } from './chart';
 import { pairsDocument } from './target';
 import type { CommandFactory } from './types';
 
@@ -46,7 +45,8 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
     if (!run) return result;
     for (const p of result.points) ctx.log.info(`  x${p.multiplier}: refusal ${(p.refusalRate * 100).toFixed(0)}%, quality ${p.quality.toFixed(2)}, KL ${p.kl?.toFixed(3) ?? '-'} (n=${p.n})`);
     ctx.results.setSweep(doc.uri, result, sweepForChart(result));
-    showResults(ctx, doc.uri, run, result.attribute ? 'all' : 'sweep');
+    ctx.presenter.show(doc.uri);
+    ctx.presenter.openPanel('sweep');
     return result;
   });
 };
