@@ -16,10 +16,15 @@ export const DEFAULT_EXCLUDE_LAYERS = '0-1';
 
 export type TopSpec = { kind: 'percent'; percent: number } | { kind: 'count'; count: number };
 
-/** Parses `0.1%` (percentage of all MLP neurons) or `200` (a count). */
-export function parseTop(spec: string | number): TopSpec {
+/** Parses `0.1%` (percentage of all MLP neurons) or `200` (a count); a parsed size is checked and kept. */
+export function parseTop(spec: string | number | TopSpec): TopSpec {
   const bad = () =>
-    new UserError(`The circuit size must be a percentage such as 0.1% or a neuron count such as 200, got '${spec}'.`);
+    new UserError(`The circuit size must be a percentage such as 0.1% or a neuron count such as 200, got '${typeof spec === 'object' ? formatTop(spec) : spec}'.`);
+  if (typeof spec === 'object') {
+    const ok = spec.kind === 'percent' ? spec.percent > 0 && spec.percent <= 100 : Number.isSafeInteger(spec.count) && spec.count >= 1;
+    if (!ok) throw bad();
+    return spec;
+  }
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec < 1) throw bad();
     return { kind: 'count', count: spec };

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { lintText } from '../pairs/lint';
-import type { Header, Pair, PairsDiagnostic, ParsedPairs, TopValue } from '../pairs/types';
+import type { Header, Pair, PairsDiagnostic, ParsedPairs } from '../pairs/types';
 
 export interface PairsInput {
   /** The file as given (for messages), and its absolute path. */
@@ -69,9 +69,4 @@ export async function readTextFile(file: string): Promise<string> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
     throw new UserError(`Cannot read ${file}: ${why}.`);
   }
-}
-
-/** `@top` as the CNA core's size spec (`0.1%` or `200`). */
-export function topSpec(top: TopValue): string {
-  return top.kind === 'percent' ? `${top.percent}%` : String(top.count);
 }

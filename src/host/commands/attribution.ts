@@ -2,13 +2,13 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { CancelledError } from '../../errors';
-import { runAttribute } from '../../jobs/attribute';
+import { runAttribute, type AttributeOptions } from '../../jobs/attribute';
 import { pairsFromParsed, type PairsInput } from '../../jobs/pairsInput';
 import { attributionForChart } from '../chartData';
 import { requireTrust, runWithProgress, type CnaContext } from '../context';
 import type { DocumentRun } from '../documentResults';
 import { resolveModel, type ResolvedModel } from '../model';
-import { readSettings } from '../settings';
+import { runSettings } from '../settings';
 import { pairsDocument } from './target';
 import type { CommandFactory } from './types';
 
@@ -27,14 +27,10 @@ export function prepareRun(ctx: CnaContext, doc: vscode.TextDocument, what: stri
   return { pairs, model };
 }
 
-/** The attribute options from the settings; the file's own directives win over them. */
-export function attributeOptions(pairs: PairsInput, scope: vscode.Uri): { top?: string; excludeLayers?: string; universalFilter: boolean } {
-  const s = readSettings(scope);
-  return {
-    top: pairs.header.top ? undefined : s.circuitSize || undefined,
-    excludeLayers: pairs.header.excludeLayers ? undefined : s.excludeLayers || undefined,
-    universalFilter: s.universalFilter,
-  };
+/** The attribute options, resolved: the file's own directives win over the settings. */
+export function attributeOptions(pairs: PairsInput, scope: vscode.Uri): Pick<AttributeOptions, 'top' | 'excludeLayers' | 'universalFilter'> {
+  const { top, excludeLayers, universalFilter } = runSettings(pairs.header, scope);
+  return { top, excludeLayers, universalFilter };
 }
 
 export async function attributeDocument(ctx: CnaContext, doc: vscode.TextDocument): Promise<DocumentRun | undefined> {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../errors';
 import type { PromptSpec } from '../../protocol';
 import { reportError, requireTrust, runWithProgress, type CnaContext } from '../context';
-import { readSettings } from '../settings';
+import { runSettings } from '../settings';
 import { activePairsDocument } from './target';
 import type { CommandFactory } from './types';
 
@@ -75,7 +75,7 @@ export async function steerRequest(ctx: CnaContext, prompt: string, multiplier: 
   const result = await runWithProgress(ctx, `Steer (x${multiplier}, ${circuit.k} neurons)`, async ({ signal, progress }) => {
     try {
       const r = await ctx.engine.use((engine) => engine.generate(
-        { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: readSettings().maxNewTokens },
+        { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: runSettings({}, document).maxNewTokens },
         { signal, onProgress: (p) => progress({ stage: p.stage, done: p.done, total: p.total }) },
       ));
       if (signal.aborted) throw new CancelledError();

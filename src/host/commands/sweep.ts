@@ -8,7 +8,7 @@ import { selectFromPairs } from '../../jobs/evalPrompts';
 import { runSweep } from '../../jobs/sweep';
 import { attributionForChart, sweepForChart } from '../chartData';
 import { runWithProgress } from '../context';
-import { readSettings } from '../settings';
+import { runSettings } from '../settings';
 import { attributeOptions, prepareRun } from './attribution';
 import { pairsDocument } from './target';
 import type { CommandFactory } from './types';
@@ -16,7 +16,7 @@ import type { CommandFactory } from './types';
 export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
   const doc = await pairsDocument(arg);
   const { pairs, model } = prepareRun(ctx, doc, 'Sweep Multipliers');
-  const settings = readSettings(doc.uri);
+  const settings = runSettings(pairs.header, doc.uri);
   const existing = ctx.results.currentRun(doc);
   const circuit = existing && existing.modelPath === model.path ? existing.attribution : undefined;
   ctx.log.info(circuit ? `Sweep: using the circuit of the last run (${circuit.k} neurons).` : 'Sweep: no current circuit for this file and model: running attribution first.');
@@ -31,7 +31,7 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
         circuit,
         circuitFile: circuit ? `last run on ${path.basename(doc.uri.fsPath)}` : undefined,
         attribute: attributeOptions(pairs, doc.uri),
-        multipliers: pairs.header.multipliers ?? settings.multipliers,
+        multipliers: [...settings.multipliers],
         evaluation,
         detector: settings.detector,
         maxNewTokens: settings.maxNewTokens,
