@@ -2,7 +2,7 @@
 // (presenter.ts) holds the one panel and says what it shows; the panel is the typed channel to its webview.
 // A panel restored after a reload redraws from its own vscode.setState until the presenter sends data.
 import * as vscode from 'vscode';
-import type { AttributionChart, ChartView, PlaygroundState, RenderedMessage, SweepChart, WebviewRequest } from '../webviewProtocol';
+import type { ChartView, HostMessage, PlaygroundState, RenderedMessage, WebviewRequest } from '../webviewProtocol';
 import { WebviewChannel } from './webviewChannel';
 
 export const CHART_VIEW_TYPE = 'cna.chart';
@@ -44,34 +44,19 @@ export class ChartPanel implements vscode.Disposable {
     this.panel.reveal(undefined, true);
   }
 
-  showAttribution(result: AttributionChart): void {
-    this.channel.post({ type: 'attribution', result });
+  /** Send a message to the webview (held until it is ready). */
+  post(message: HostMessage): void {
+    this.channel.post(message);
   }
 
-  showSweep(result: SweepChart): void {
-    this.channel.post({ type: 'sweep', result });
+  /** Select a tab. */
+  showView(view: ChartView): void {
+    this.post({ type: 'showView', view });
   }
 
   showPlayground(state: PlaygroundState): void {
-    this.channel.post({ type: 'playground', state });
+    this.post({ type: 'playground', state });
     this.showView('playground');
-  }
-
-  /** Highlight the bar of the pair at `line` (e.g. when the editor cursor moves onto it). */
-  highlightPair(line: number): void {
-    this.channel.post({ type: 'highlightPair', line });
-  }
-
-  showView(view: ChartView): void {
-    this.channel.post({ type: 'showView', view });
-  }
-
-  markStale(stale: boolean): void {
-    this.channel.post({ type: 'stale', stale });
-  }
-
-  clear(note: string): void {
-    this.channel.post({ type: 'clear', note });
   }
 
   lastRendered(view?: ChartView): RenderedMessage | undefined {

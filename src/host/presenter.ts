@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChartView, RenderedMessage, SweepChart, WebviewRequest } from '../webviewProtocol';
+import type { ChartView, HostMessage, RenderedMessage, SweepChart, WebviewRequest } from '../webviewProtocol';
 import { CHART_VIEW_TYPE, ChartPanel } from './chartPanel';
 import type { DocumentResults, DocumentRun } from './documentResults';
 import { isPairsDocument, type PairsDocuments } from './documents';
@@ -128,31 +128,27 @@ export class Presenter implements vscode.Disposable {
     const run = this.results.get(uri);
     const doc = this.documents.find(uri);
     const stale = run !== undefined && doc !== undefined && this.results.currentRun(doc) === undefined;
-    const post = (send: (panel: ChartPanel) => void, message: Parameters<SideViewProvider['post']>[0]): void => {
-      if (this.chartPanel) send(this.chartPanel);
+    const post = (message: HostMessage): void => {
+      this.chartPanel?.post(message);
       this.side.post(message);
     };
     if (!run) {
-      if (this.sent.run !== null) {
-        const note = `No results for ${path.basename(uri.fsPath)} yet: run “CNA: Run Attribution” on it.`;
-        post((p) => p.clear(note), { type: 'clear', note });
-      }
+      if (this.sent.run !== null) post({ type: 'clear', note: `No results for ${path.basename(uri.fsPath)} yet: run “CNA: Run Attribution” on it.` });
       this.sent = { run: null, stale: false };
       return;
     }
     if (this.sent.run !== run) {
       // A new result replaces everything shown, an older sweep included.
-      post((p) => p.clear(''), { type: 'clear', note: '' });
-      post((p) => p.showAttribution(run.chart), { type: 'attribution', result: run.chart });
+      post({ type: 'clear', note: '' });
+      post({ type: 'attribution', result: run.chart });
       this.sent = { run, stale: false };
     }
     if (run.sweepChart && this.sent.sweep !== run.sweepChart) {
-      const sweep = run.sweepChart;
-      post((p) => p.showSweep(sweep), { type: 'sweep', result: sweep });
-      this.sent.sweep = sweep;
+      post({ type: 'sweep', result: run.sweepChart });
+      this.sent.sweep = run.sweepChart;
     }
     if (stale !== this.sent.stale) {
-      post((p) => p.markStale(stale), { type: 'stale', stale });
+      post({ type: 'stale', stale });
       this.sent.stale = stale;
     }
   }

@@ -42,7 +42,7 @@ export class SideViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** Show `message` now if the view is open, and whenever it is opened later. */
   post(message: HostMessage): void {
-    if (message.type === 'clear' || message.type === 'attribution') this.shown.clear();
+    if (message.type === 'clear') this.shown.clear();
     this.shown.set(message.type, message);
     this.channel?.post(message);
   }

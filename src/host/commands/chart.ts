@@ -20,7 +20,7 @@ export const revealPairInChartCommand: CommandFactory = (ctx) => (uriText, resul
   const uri = vscode.Uri.parse(uriText);
   if (!ctx.results.get(uri)) return;
   ctx.presenter.show(uri);
-  ctx.presenter.openPanel('pairs').highlightPair(resultLine);
+  ctx.presenter.openPanel('pairs').post({ type: 'highlightPair', line: resultLine });
 };
 
 /** The panel's "reveal pair": select the pair in the document the charts show, wherever it moved to since the run. */
