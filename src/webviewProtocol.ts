@@ -1,7 +1,7 @@
 // Typed messages between the extension host and the chart webviews (panel and side view).
 // One discriminated union per direction; each side has one `post()` and one exhaustive switch,
 // so adding a message here fails to compile until both sides handle it.
-// The data types mirror the `--json` shapes of `cna attribute` and `cna sweep` (spec/cli.md).
+// The data types mirror the `--json` shapes of `cna attribute` and `cna sweep` (docs/cli.md).
 // Type-only imports: this file is bundled into the browser webview and the Node host alike.
 
 /** The four views of the chart panel. The side view renders a compact mix of the first two. */

@@ -1,5 +1,5 @@
 /**
- * Discovery as one pure function: the steps of method.md in order, over activations the engine streams
+ * Discovery as one pure function: the steps of docs/method.md in order, over activations the engine streams
  * (one prompt at a time, last-token MLP activations, one Float32Array of intermediateSize per layer).
  * Returns the circuit, which is also the `cna attribute --json` result without its timings.
  */

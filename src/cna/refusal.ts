@@ -1,5 +1,5 @@
 /**
- * Refusal detectors (method.md, "Refusal detectors"), selectable and user-extendable:
+ * Refusal detectors (docs/method.md, "Refusal detectors"), selectable and user-extendable:
  * - `regex`: the reference JBB benchmark's 13 case-insensitive patterns over the first 500 characters;
  * - `phrases`: the reference sweep's 31 lower-case substrings anywhere in the lower-cased answer;
  * - `jbb`: JailbreakBench's refusal prefixes, case-insensitive, anywhere in the answer (as the marker file

@@ -62,7 +62,7 @@ export const LAYER_DELTAS_FIELD = 'layerDeltas';
 
 /**
  * JSON of an attribute result (or of an object holding one, e.g. a sweep or reproduce result) in the
- * cli.md shape: `layerDeltas` is left out (hundreds of thousands of numbers on a real model), or written
+ * docs/cli.md shape: `layerDeltas` is left out (hundreds of thousands of numbers on a real model), or written
  * as plain number arrays when `layerDeltas` is true (`cna attribute --json --deltas`).
  */
 export function attributeJson(value: unknown, opts: { layerDeltas?: boolean; indent?: number } = {}): string {
