@@ -33,10 +33,11 @@ export interface SweepOptions {
   /** Where `circuit` was read from, for the result. */
   circuitFile?: string;
   attribute?: Omit<AttributeOptions, 'pairs'>;
-  /** Default: `@multipliers`, else DEFAULT_MULTIPLIERS. */
-  multipliers?: number[];
+  /** As typed (`0,0.5,1`) or parsed; wins over `@multipliers` (settings.ts). */
+  multipliers?: string | readonly number[];
   evaluation: EvalSelection;
-  detector?: DetectorName;
+  /** A detector name as typed or known; default `regex`. */
+  detector?: string | DetectorName;
   /** Extra refusal phrases (lower-case substrings), added to the detector. */
   refusalMarkers?: string[];
   /** Default `random`. */
@@ -45,6 +46,7 @@ export interface SweepOptions {
   caa?: boolean;
   /** CAA strengths; default alpha = m - 1 for each multiplier m (see caaAlphas). */
   alphas?: number[];
+  /** Tokens per answer (default 150). */
   maxNewTokens?: number;
   batchSize?: number;
 }
@@ -115,6 +117,8 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   const { engine, model, signal } = ctx;
   const { pairs, evaluation } = opts;
   if (evaluation.prompts.length === 0) throw new UserError(`No evaluation prompts (${evaluation.description}).`, 1);
+  // Before any model work, so that a bad value stops the run at once.
+  const settings = resolveRunSettings(pairs.header, { flags: { multipliers: opts.multipliers, maxNewTokens: opts.maxNewTokens, detector: opts.detector } });
 
   let attribute: AttributeResult | undefined;
   let circuit = opts.circuit;
@@ -131,7 +135,6 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   }
   if (circuit.k === 0) throw new UserError('The circuit has no neurons: nothing to steer.', 1);
 
-  const settings = resolveRunSettings(pairs.header, { flags: { multipliers: opts.multipliers, maxNewTokens: opts.maxNewTokens, detector: opts.detector } });
   const multipliers = [...settings.multipliers];
   const controlKind = opts.control ?? 'random';
   const seed = opts.seed ?? DEFAULT_CONTROL_SEED;
