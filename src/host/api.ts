@@ -14,6 +14,8 @@ export interface CnaApi {
   shownDocument(): string | undefined;
   /** Cancels every run in flight; resolves to how many there were. */
   cancelRuns(): number;
+  /** Stops the engine worker, as before the first run (the next run starts it again). */
+  stopEngine(): Promise<void>;
 }
 
 export function makeApi(ctx: CnaContext): CnaApi {
@@ -23,5 +25,6 @@ export function makeApi(ctx: CnaContext): CnaApi {
     sideRendered: async (waitMs) => (typeof waitMs === 'number' ? presenter.side.waitForRendered(waitMs) : presenter.side.lastRendered()),
     shownDocument: () => presenter.document?.toString(),
     cancelRuns: () => ctx.cancelAll(),
+    stopEngine: () => ctx.engine.stop(),
   };
 }

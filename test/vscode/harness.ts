@@ -88,6 +88,7 @@ export interface CnaApi {
   sideRendered(waitMs?: number): Promise<Rendered | undefined>;
   shownDocument(): string | undefined;
   cancelRuns(): number;
+  stopEngine(): Promise<void>;
 }
 
 /** The extension's API, activating it if needed. */

@@ -117,6 +117,8 @@ suite('running CNA in the editor', function () {
   });
 
   test('before the engine runs, each pair gets a lens with word counts of both sides, labelled', async () => {
+    // Whatever ran before: no engine, as when a file is first opened.
+    await (await cnaApi()).stopEngine();
     const doc = await openFile('lens-before.cnapairs', pairsText(PAIRS));
     const titles = await waitFor(async () => {
       const t = await lensTitles(doc.uri);
