@@ -12,13 +12,13 @@ import type { NeuronRef } from './cna/neurons';
 export type { NeuronRef };
 
 /** A circuit neuron: mean activation on positive prompts minus mean on negative, signed. */
-export interface CircuitNeuron extends NeuronRef {
+export interface ChartNeuron extends NeuronRef {
   delta: number;
   meanPositive?: number;
   meanNegative?: number;
 }
 
-export interface PairContribution {
+export interface ChartPair {
   /** 1-based line of the pair's `+` prompt in its .cnapairs file. */
   line: number;
   contribution: number;
@@ -68,9 +68,9 @@ export interface AttributionChart {
   feature: string;
   model: ModelInfo;
   k: number;
-  neurons: CircuitNeuron[];
+  neurons: ChartNeuron[];
   universal: NeuronRef[];
-  pairs: PairContribution[];
+  pairs: ChartPair[];
   /** One entry per layer that was measured; may be absent for a result read from circuit.json. */
   layerMagnitudes?: LayerMagnitudes[];
   /** Layers left out of the ranking (reference default 0-1). */
@@ -81,7 +81,7 @@ export interface AttributionChart {
   source?: string;
 }
 
-export interface SweepPoint {
+export interface ChartSweepPoint {
   multiplier: number;
   /** Share of answers judged refusals, 0..1. */
   refusalRate: number;
@@ -93,7 +93,7 @@ export interface SweepPoint {
   n: number;
 }
 
-export interface SweepSample {
+export interface ChartSample {
   multiplier: number;
   prompt: string;
   completion: string;
@@ -104,9 +104,9 @@ export interface SweepSample {
 
 /** `cna sweep --json`. */
 export interface SweepChart {
-  points: SweepPoint[];
-  control: SweepPoint[];
-  samples: SweepSample[];
+  points: ChartSweepPoint[];
+  control: ChartSweepPoint[];
+  samples: ChartSample[];
   feature?: string;
   detector?: string;
 }

@@ -1,7 +1,7 @@
 // (b) Refusal rate against the multiplier, with quality and KL on a second axis; the random-neuron
 // control is dashed. Clicking a point lists that multiplier's sample answers below the chart.
 import type { ChartDataset, Plugin } from 'chart.js';
-import type { SweepPoint, SweepChart } from '../../src/webviewProtocol';
+import type { ChartSweepPoint, SweepChart } from '../../src/webviewProtocol';
 import { axis, Chart } from '../chartSetup';
 import { withAlpha, type Palette } from '../theme';
 import type { Rendered } from './separation';
@@ -14,7 +14,7 @@ export interface SweepOptions {
 
 type XY = { x: number; y: number };
 
-function series(points: SweepPoint[], pick: (p: SweepPoint) => number): XY[] {
+function series(points: ChartSweepPoint[], pick: (p: ChartSweepPoint) => number): XY[] {
   return [...points].sort((a, b) => a.multiplier - b.multiplier).map((p) => ({ x: p.multiplier, y: pick(p) }));
 }
 

@@ -9,7 +9,7 @@ import { runSweep } from '../../jobs/sweep';
 import { attributionForChart, sweepForChart } from '../chartData';
 import { runWithProgress } from '../context';
 import { runSettings } from '../settings';
-import { attributeOptions, prepareRun } from './attribution';
+import { prepareRun } from './attribution';
 import { pairsDocument } from './target';
 import type { CommandFactory } from './types';
 
@@ -30,7 +30,7 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
         pairs,
         circuit,
         circuitFile: circuit ? `last run on ${path.basename(doc.uri.fsPath)}` : undefined,
-        attribute: attributeOptions(pairs, doc.uri),
+        attribute: { top: settings.top, excludeLayers: settings.excludeLayers, universalFilter: settings.universalFilter },
         multipliers: [...settings.multipliers],
         evaluation,
         detector: settings.detector,
