@@ -58,6 +58,14 @@ export class Presenter implements vscode.Disposable {
       documents.onDidSettle((doc) => {
         if (doc.uri.toString() === this.shown?.toString()) this.update();
       }),
+      // After DocumentResults dropped the closed file's results (it listens first): say why nothing is shown.
+      documents.onDidClose((uri) => {
+        if (uri.toString() !== this.shown?.toString()) return;
+        const note = `${path.basename(uri.fsPath)} was closed; its results are gone.`;
+        this.chartPanel?.post({ type: 'clear', note });
+        this.side.post({ type: 'clear', note });
+        this.sent = nothingSent(); // Opened again, it is told afresh.
+      }),
     );
     const active = vscode.window.activeTextEditor?.document;
     if (active && isPairsDocument(active)) this.shown = active.uri;
