@@ -67,8 +67,9 @@ export class Presenter implements vscode.Disposable {
         this.sent = nothingSent(); // Opened again, it is told afresh.
       }),
     );
+    // Results live in memory: after a reload the views must not go on showing a drawing they restored.
     const active = vscode.window.activeTextEditor?.document;
-    if (active && isPairsDocument(active)) this.shown = active.uri;
+    if (active && isPairsDocument(active)) this.show(active.uri);
   }
 
   /** The document whose results the charts show (or would show once it has some). */
