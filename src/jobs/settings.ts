@@ -4,6 +4,7 @@
  * string setting) is parsed by the directives' own parsers (src/pairs/directives.ts), so `--top 0.1%`,
  * `@top 0.1%` and `cna.circuitSize: "0.1%"` mean the same; what comes out is typed.
  */
+import { DEFAULT_EXCLUDE_LAYERS, DEFAULT_TOP, parseLayerSpec, parseTop } from '../cna/rank';
 import { DEFAULT_DETECTOR, parseDetectorName, type DetectorName } from '../cna/refusal';
 import { DEFAULT_MULTIPLIERS } from '../cna/sweep';
 import { UserError } from '../errors';
@@ -25,8 +26,8 @@ export interface RunSettings {
 
 /** The defaults, defined once: the paper's 0.1%, the reference code's layers 0-1 and 150 tokens. */
 export const RUN_DEFAULTS: Readonly<RunSettings> = {
-  top: { kind: 'percent', percent: 0.1 },
-  excludeLayers: [0, 1],
+  top: parseTop(DEFAULT_TOP),
+  excludeLayers: parseLayerSpec(DEFAULT_EXCLUDE_LAYERS),
   universalFilter: true,
   multipliers: DEFAULT_MULTIPLIERS,
   maxNewTokens: 150,
