@@ -17,6 +17,9 @@ import type { NeuronRef } from './cna/neurons';
 
 export type { NeuronRef };
 
+/** New tokens per answer when a generate request says none (the reference's 150). */
+export const GENERATE_DEFAULT_MAX_NEW_TOKENS = 150;
+
 /** How one row is steered. Omitted = the unchanged model. */
 export interface Steering {
   /** Circuit neurons (down_proj input channels) scaled by `multiplier` at every position. */

@@ -10,6 +10,7 @@ import { DEFAULT_MULTIPLIERS } from '../cna/sweep';
 import { UserError } from '../errors';
 import { parseDirectiveValue } from '../pairs/directives';
 import type { Header, TopValue } from '../pairs/types';
+import { GENERATE_DEFAULT_MAX_NEW_TOKENS } from '../protocol';
 
 export interface RunSettings {
   /** Circuit size: a share of all MLP neurons or a count. */
@@ -30,7 +31,7 @@ export const RUN_DEFAULTS: Readonly<RunSettings> = {
   excludeLayers: parseLayerSpec(DEFAULT_EXCLUDE_LAYERS),
   universalFilter: true,
   multipliers: DEFAULT_MULTIPLIERS,
-  maxNewTokens: 150,
+  maxNewTokens: GENERATE_DEFAULT_MAX_NEW_TOKENS,
   detector: DEFAULT_DETECTOR,
 };
 
