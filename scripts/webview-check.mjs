@@ -280,6 +280,17 @@ try {
   check('restore: the last active tab is shown', (await restored.getAttribute('vscode-panels', 'activeid')) === 'tab-separation');
   await restored.close();
 
+  // The host's presenter: results marked stale after an edit, and cleared when their file closes.
+  since = await mark(p);
+  await send(p, { type: 'stale', stale: true });
+  const stale = await waitRendered(p, since, 'separation');
+  check('stale: the charts stay drawn and say so', stale.m.stale === true && same(stale.m.summary, expected) && (await p.textContent('.stale-note')).startsWith('Stale'), JSON.stringify(stale.m));
+  since = await mark(p);
+  await send(p, { type: 'clear', note: 'No results for b.cnapairs yet.' });
+  const cleared = await waitRendered(p, since, 'sweep');
+  check('clear: nothing drawn and the note shown', cleared.m.summary.circuit === 0 && cleared.m.summary.points === 0 && !cleared.m.stale
+    && (await p.textContent('header .meta')) === 'No results for b.cnapairs yet.', JSON.stringify(cleared.m));
+
   // Side view.
   for (const theme of ['dark', 'light']) {
     const side = await open(page('side', theme), { width: 320, height: 820 });

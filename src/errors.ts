@@ -1,6 +1,6 @@
 /**
  * A mistake the user can fix (bad file, missing model, wrong flag). Shown as one line that says what to
- * do, never as a stack trace. `exitCode` follows cli.md: 1 = the input has errors, 2 = usage/environment.
+ * do, never as a stack trace. `exitCode` follows docs/cli.md: 1 = the input has errors, 2 = usage/environment.
  */
 export class UserError extends Error {
   constructor(message: string, readonly exitCode: 1 | 2 = 2) {

@@ -13,10 +13,12 @@ export interface PromptSpec {
   system?: string;
 }
 
-export interface NeuronRef {
-  layer: number;
-  index: number;
-}
+import type { NeuronRef } from './cna/neurons';
+
+export type { NeuronRef };
+
+/** New tokens per answer when a generate request says none (the reference's 150). */
+export const GENERATE_DEFAULT_MAX_NEW_TOKENS = 150;
 
 /** How one row is steered. Omitted = the unchanged model. */
 export interface Steering {

@@ -1,26 +1,24 @@
 // Typed messages between the extension host and the chart webviews (panel and side view).
 // One discriminated union per direction; each side has one `post()` and one exhaustive switch,
 // so adding a message here fails to compile until both sides handle it.
-// The data types mirror the `--json` shapes of `cna attribute` and `cna sweep` (spec/cli.md).
-// No imports: this file is bundled into the browser webview and the Node host alike.
+// The data types mirror the `--json` shapes of `cna attribute` and `cna sweep` (docs/cli.md).
+// Type-only imports: this file is bundled into the browser webview and the Node host alike.
 
 /** The four views of the chart panel. The side view renders a compact mix of the first two. */
 export type ChartView = 'separation' | 'sweep' | 'pairs' | 'playground';
 
-export interface NeuronRef {
-  layer: number;
-  /** Neuron (MLP channel) index inside its layer, 0-based. */
-  index: number;
-}
+import type { NeuronRef } from './cna/neurons';
+
+export type { NeuronRef };
 
 /** A circuit neuron: mean activation on positive prompts minus mean on negative, signed. */
-export interface CircuitNeuron extends NeuronRef {
+export interface ChartNeuron extends NeuronRef {
   delta: number;
   meanPositive?: number;
   meanNegative?: number;
 }
 
-export interface PairContribution {
+export interface ChartPair {
   /** 1-based line of the pair's `+` prompt in its .cnapairs file. */
   line: number;
   contribution: number;
@@ -66,13 +64,13 @@ export interface ModelInfo {
 }
 
 /** `cna attribute --json` plus the per-layer |delta| of every neuron for the separation chart. */
-export interface AttributionResult {
+export interface AttributionChart {
   feature: string;
   model: ModelInfo;
   k: number;
-  neurons: CircuitNeuron[];
+  neurons: ChartNeuron[];
   universal: NeuronRef[];
-  pairs: PairContribution[];
+  pairs: ChartPair[];
   /** One entry per layer that was measured; may be absent for a result read from circuit.json. */
   layerMagnitudes?: LayerMagnitudes[];
   /** Layers left out of the ranking (reference default 0-1). */
@@ -83,7 +81,7 @@ export interface AttributionResult {
   source?: string;
 }
 
-export interface SweepPoint {
+export interface ChartSweepPoint {
   multiplier: number;
   /** Share of answers judged refusals, 0..1. */
   refusalRate: number;
@@ -95,7 +93,7 @@ export interface SweepPoint {
   n: number;
 }
 
-export interface SweepSample {
+export interface ChartSample {
   multiplier: number;
   prompt: string;
   completion: string;
@@ -105,10 +103,10 @@ export interface SweepSample {
 }
 
 /** `cna sweep --json`. */
-export interface SweepResult {
-  points: SweepPoint[];
-  control: SweepPoint[];
-  samples: SweepSample[];
+export interface SweepChart {
+  points: ChartSweepPoint[];
+  control: ChartSweepPoint[];
+  samples: ChartSample[];
   feature?: string;
   detector?: string;
 }
@@ -140,11 +138,15 @@ export interface RenderSummary {
 // ---- host -> webview ----
 
 export type HostMessage =
-  | { type: 'attribution'; result: AttributionResult }
-  | { type: 'sweep'; result: SweepResult }
+  | { type: 'attribution'; result: AttributionChart }
+  | { type: 'sweep'; result: SweepChart }
   | { type: 'playground'; state: PlaygroundState }
   | { type: 'highlightPair'; line: number }
-  | { type: 'showView'; view: ChartView };
+  | { type: 'showView'; view: ChartView }
+  /** The pairs of the shown result changed since its run (true), or are as they were again (false). */
+  | { type: 'stale'; stale: boolean }
+  /** The shown results are gone (their file closed, or the active file has none): `note` says why. */
+  | { type: 'clear'; note: string };
 
 // ---- webview -> host ----
 
@@ -152,7 +154,7 @@ export type WebviewMessage =
   /** The script loaded and listens; the host sends what it holds. */
   | { type: 'ready' }
   /** Sent after every draw; `ms` is the time from the message (or theme change) to the drawn chart. */
-  | { type: 'rendered'; view: ChartView | 'side'; summary: RenderSummary; ms: number; highlightedLine?: number }
+  | { type: 'rendered'; view: ChartView | 'side'; summary: RenderSummary; ms: number; highlightedLine?: number; source?: string; stale?: boolean }
   | { type: 'revealPair'; line: number }
   | { type: 'steer'; prompt: string; multiplier: number }
   | { type: 'openPanel' }

@@ -7,7 +7,7 @@ import { watchTheme } from './theme';
 import { registerToolkit } from './toolkit';
 import { post } from './vscodeApi';
 
-const KNOWN: ReadonlySet<string> = new Set<HostMessage['type']>(['attribution', 'sweep', 'playground', 'highlightPair', 'showView']);
+const KNOWN: ReadonlySet<string> = new Set<HostMessage['type']>(['attribution', 'sweep', 'playground', 'highlightPair', 'showView', 'stale', 'clear']);
 
 function isHostMessage(data: unknown): data is HostMessage {
   return !!data && typeof data === 'object' && KNOWN.has(String((data as { type?: unknown }).type));

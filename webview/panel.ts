@@ -3,7 +3,7 @@ import type { ChartView, HostMessage } from '../src/webviewProtocol';
 import { assertNever } from '../src/webviewProtocol';
 import { applyTheme } from './chartSetup';
 import { defaultDownsample } from './downsample';
-import { initialState, summarize, toAttributionView, type PersistedState } from './state';
+import { clearResults, initialState, NO_RESULT_NOTE, shownResult, STALE_NOTE, summarize, toAttributionView, type PersistedState } from './state';
 import { readPalette } from './theme';
 import { button, tabs } from './toolkit';
 import { loadState, post, saveState } from './vscodeApi';
@@ -33,7 +33,10 @@ export function startPanel(root: HTMLElement): App {
   const title = document.createElement('h1');
   const meta = document.createElement('div');
   meta.className = 'meta';
-  header.append(title, meta);
+  const staleNote = document.createElement('div');
+  staleNote.className = 'stale-note';
+  staleNote.setAttribute('role', 'status');
+  header.append(title, meta, staleNote);
 
   const bodies = new Map<ChartView, HTMLElement>();
   for (const v of VIEWS) {
@@ -109,7 +112,7 @@ export function startPanel(root: HTMLElement): App {
 
   function rendered(view: ChartView, start: number): void {
     post({
-      type: 'rendered', view, summary: summarize(state), ms: performance.now() - start,
+      type: 'rendered', view, summary: summarize(state), ms: performance.now() - start, ...shownResult(state),
       ...(view === 'pairs' && state.highlightedLine !== undefined ? { highlightedLine: state.highlightedLine } : {}),
     });
   }
@@ -117,8 +120,10 @@ export function startPanel(root: HTMLElement): App {
   function renderHeader(): void {
     const a = state.attribution;
     title.textContent = a ? `CNA · ${a.feature}` : 'CNA';
+    staleNote.textContent = a && state.stale ? STALE_NOTE : '';
+    staleNote.hidden = !(a && state.stale);
     if (!a) {
-      meta.textContent = 'Run “CNA: Attribute” on a .cnapairs file to see its circuit here.';
+      meta.textContent = state.note ?? NO_RESULT_NOTE;
       return;
     }
     const s = summarize(state);
@@ -155,7 +160,7 @@ export function startPanel(root: HTMLElement): App {
     sweep = undefined;
     const s = state.sweep;
     if (!s) {
-      sweepHost.replaceChildren(note('No sweep yet. Run “CNA: Sweep” to plot refusal against the multiplier.'));
+      sweepHost.replaceChildren(note('No sweep yet. Run “CNA: Sweep Multipliers” to plot refusal against the multiplier.'));
       samplesHost.replaceChildren();
     } else {
       sweep = renderSweep(sweepHost, s, palette, {
@@ -212,6 +217,8 @@ export function startPanel(root: HTMLElement): App {
         case 'attribution':
           state.attribution = toAttributionView(message.result);
           state.highlightedLine = undefined;
+          state.stale = false;
+          state.note = undefined;
           persist();
           renderHeader();
           renderSeparationView(start);
@@ -239,6 +246,16 @@ export function startPanel(root: HTMLElement): App {
           state.view = message.view;
           persist();
           tabBar.select(message.view);
+          break;
+        case 'stale':
+          state.stale = message.stale;
+          persist();
+          renderAll(start);
+          break;
+        case 'clear':
+          clearResults(state, message.note);
+          persist();
+          renderAll(start);
           break;
         default:
           assertNever(message);

@@ -3,7 +3,7 @@
 import { assertNever } from '../src/webviewProtocol';
 import { applyTheme } from './chartSetup';
 import type { App } from './panel';
-import { initialState, summarize, toAttributionView, type PersistedState } from './state';
+import { clearResults, initialState, NO_RESULT_NOTE, shownResult, STALE_NOTE, summarize, toAttributionView, type PersistedState } from './state';
 import { readPalette } from './theme';
 import { button } from './toolkit';
 import { loadState, post, saveState } from './vscodeApi';
@@ -39,18 +39,20 @@ export function startSide(root: HTMLElement): App {
     else sepHost.replaceChildren(note('No circuit yet.'));
     if (state.sweep) charts.push(renderSweep(sweepHost, state.sweep, palette, { compact: true }));
     else sweepHost.replaceChildren(note('No sweep yet.'));
-    post({ type: 'rendered', view: 'side', summary: summarize(state), ms: performance.now() - start });
+    post({ type: 'rendered', view: 'side', summary: summarize(state), ms: performance.now() - start, ...shownResult(state) });
   }
 
   function renderSummary(): void {
     summary.replaceChildren();
     const a = state.attribution;
     if (!a) {
-      summary.appendChild(note('Run “CNA: Attribute” on a .cnapairs file; its circuit appears here.'));
+      summary.appendChild(note(state.note ?? NO_RESULT_NOTE));
       return;
     }
+    if (state.stale) summary.appendChild(note(STALE_NOTE)).classList.add('stale-note');
     const s = summarize(state);
     const rows: [string, string][] = [
+      ...(a.source ? [['File', a.source] as [string, string]] : []),
       ['Feature', a.feature],
       ['Model', a.model.path.split(/[\\/]/).filter(Boolean).pop() ?? a.model.path],
       ['k', `${a.k.toLocaleString('en-US')}${a.top ? ` (--top ${a.top})` : ''}`],
@@ -80,9 +82,17 @@ export function startSide(root: HTMLElement): App {
       switch (message.type) {
         case 'attribution':
           state.attribution = toAttributionView(message.result);
+          state.stale = false;
+          state.note = undefined;
           break;
         case 'sweep':
           state.sweep = message.result;
+          break;
+        case 'stale':
+          state.stale = message.stale;
+          break;
+        case 'clear':
+          clearResults(state, message.note);
           break;
         case 'playground':
         case 'highlightPair':

@@ -1,11 +1,11 @@
 // What the webview remembers across hide/show and reloads, and the counts it reports after drawing.
 import type {
-  AttributionResult, ChartView, LayerMagnitudesDownsampled, PlaygroundState, RenderSummary, SweepResult,
+  AttributionChart, ChartView, LayerMagnitudesDownsampled, PlaygroundState, RenderSummary, SweepChart,
 } from '../src/webviewProtocol';
 import { downsampleLayers } from './downsample';
 
 /** An attribution result whose per-layer magnitudes are already reduced to plain JSON arrays. */
-export type AttributionView = Omit<AttributionResult, 'layerMagnitudes'> & {
+export type AttributionView = Omit<AttributionChart, 'layerMagnitudes'> & {
   layerMagnitudes: LayerMagnitudesDownsampled[];
 };
 
@@ -13,14 +13,36 @@ export interface PersistedState {
   version: 1;
   view: ChartView;
   attribution?: AttributionView;
-  sweep?: SweepResult;
+  sweep?: SweepChart;
   playground?: PlaygroundState;
   pairOrder: 'file' | 'contribution';
   highlightedLine?: number;
   logScale: boolean;
   /** Multiplier whose samples the sweep view lists. */
   sampleMultiplier?: number;
+  /** The pairs changed since the shown run. */
+  stale?: boolean;
+  /** Why nothing is shown (set by a `clear` from the host). */
+  note?: string;
 }
+
+/** What every `rendered` message says besides its counts: which file's result, and whether it is stale. */
+export function shownResult(state: PersistedState): { source?: string; stale?: boolean } {
+  return { ...(state.attribution?.source ? { source: state.attribution.source } : {}), ...(state.stale ? { stale: true } : {}) };
+}
+
+/** Forget the shown results (host `clear`). */
+export function clearResults(state: PersistedState, note: string): void {
+  state.attribution = undefined;
+  state.sweep = undefined;
+  state.highlightedLine = undefined;
+  state.sampleMultiplier = undefined;
+  state.stale = false;
+  state.note = note;
+}
+
+export const STALE_NOTE = 'Stale: the pairs changed since this run. Run “CNA: Run Attribution” again for current numbers.';
+export const NO_RESULT_NOTE = 'Run “CNA: Run Attribution” on a .cnapairs file to see its circuit here.';
 
 export function initialState(): PersistedState {
   return { version: 1, view: 'separation', pairOrder: 'file', logScale: false };
@@ -39,7 +61,7 @@ export function summarize(state: PersistedState): RenderSummary {
 }
 
 /** Reduce a result from the host to what is drawn and stored (JSON-safe, downsampled). */
-export function toAttributionView(result: AttributionResult): AttributionView {
+export function toAttributionView(result: AttributionChart): AttributionView {
   const keep = [...result.neurons, ...result.universal];
   return { ...result, layerMagnitudes: downsampleLayers(result.layerMagnitudes ?? [], keep) };
 }

@@ -1,5 +1,5 @@
 /**
- * `cna attribute FILE`: find the circuit of a .cnapairs file (spec/cli.md). Human output is a short
+ * `cna attribute FILE`: find the circuit of a .cnapairs file (docs/cli.md). Human output is a short
  * summary; --json prints the whole result (with --deltas also `layerDeltas`: the delta of every neuron, one
  * list per layer); --out writes circuit.json atomically (with the model's identity,
  * so it is never applied to another model).

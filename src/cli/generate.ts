@@ -1,5 +1,6 @@
 /** `cna generate [--model DIR] [--circuit FILE --multiplier M] [--max-new-tokens N] [--raw] PROMPT`. */
 import { UserError } from '../errors';
+import { resolveRunSettings } from '../jobs/settings';
 import type { Steering } from '../protocol';
 import { numberOption, parseArgs, stringOption } from './args';
 import { readCircuitNeurons } from './circuitFile';
@@ -19,8 +20,7 @@ export const generateCommand: CliCommand = {
     const multiplier = numberOption(args, 'multiplier');
     if (multiplier !== undefined && circuitFile === undefined) throw new UserError('--multiplier needs --circuit circuit.json (the neurons to scale).');
     if (circuitFile !== undefined && multiplier === undefined) throw new UserError('--circuit needs --multiplier M (0 ablates, 1 leaves the model unchanged).');
-    const maxNewTokens = numberOption(args, 'max-new-tokens') ?? 150;
-    if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new UserError('--max-new-tokens must be a positive whole number.');
+    const { maxNewTokens } = resolveRunSettings({}, { flags: { maxNewTokens: numberOption(args, 'max-new-tokens') } });
     const steering: Steering | undefined = circuitFile !== undefined
       ? { neurons: readCircuitNeurons(circuitFile), multiplier: multiplier ?? 0 }
       : undefined;

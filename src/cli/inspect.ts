@@ -1,4 +1,4 @@
-/** `cna inspect --model DIR [--json]`: what the engine found in a model (spec/cli.md). */
+/** `cna inspect --model DIR [--json]`: what the engine found in a model (docs/cli.md). */
 import { parseArgs } from './args';
 import type { CliCommand } from './command';
 import { ENGINE_VALUE_OPTIONS, modelRef, progressPrinter, withEngine } from './engine';

@@ -1,4 +1,4 @@
-/** `cna lint FILE... [--json]`: parse and lint `.cnapairs` files, reporting like a compiler (spec/cli.md). */
+/** `cna lint FILE... [--json]`: parse and lint `.cnapairs` files, reporting like a compiler (docs/cli.md). */
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { lintText } from '../pairs/lint';

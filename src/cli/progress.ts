@@ -1,5 +1,5 @@
 /**
- * Progress on stderr (cli.md): a redrawn bar when stderr is a terminal, plain lines otherwise (one when a
+ * Progress on stderr (docs/cli.md): a redrawn bar when stderr is a terminal, plain lines otherwise (one when a
  * stage starts, then at every tenth of it), so logs of CI runs stay short and readable.
  */
 import type { JobProgress } from '../jobs/context';

@@ -3,7 +3,6 @@
  * control (and the CAA baseline with --caa). Reads --circuit, or runs attribute first (--out writes that
  * circuit). Human output is a table and a few answers; --json is the whole result.
  */
-import { parseDetectorName } from '../cna/refusal';
 import { parseMultipliers } from '../cna/sweep';
 import { UserError } from '../errors';
 import { attributeJson } from '../jobs/attribute';
@@ -63,16 +62,8 @@ export const sweepCommand: CliCommand = {
     const model = modelRef(args, pairs.modelDirective ?? circuit?.model.path);
     const control = stringOption(args, 'control') ?? 'random';
     if (control !== 'random' && control !== 'none') throw new UserError(`--control must be 'random' or 'none', not '${control}'.`);
-    const spec = stringOption(args, 'multipliers');
     const alphas = stringOption(args, 'alphas');
-    const detectorFlag = stringOption(args, 'detector');
-    const detector = detectorFlag === undefined ? undefined : parseDetectorName(detectorFlag);
-    const multipliers = spec === undefined ? undefined : parseMultipliers(spec);
     const alphaList = alphas === undefined ? undefined : parseMultipliers(alphas);
-    const maxNewTokens = numberOption(args, 'max-new-tokens');
-    if (maxNewTokens !== undefined && !(Number.isInteger(maxNewTokens) && maxNewTokens >= 1)) {
-      throw new UserError('--max-new-tokens must be a whole number of at least 1.');
-    }
     const evaluation = await selectEvalPrompts(pairs, stringOption(args, 'eval') ?? 'positive');
     const out = stringOption(args, 'out');
     if (out && circuit) throw new UserError('--out writes the circuit that sweep finds itself; it cannot be combined with --circuit.');
@@ -88,14 +79,15 @@ export const sweepCommand: CliCommand = {
             excludeLayers: stringOption(args, 'exclude-layers'),
             universalFilter: !args.options.has('no-universal-filter'),
           },
-          multipliers,
-          detector,
+          // Run settings go to the jobs' resolver as typed (src/jobs/settings.ts): it names the flag in errors.
+          multipliers: stringOption(args, 'multipliers'),
+          detector: stringOption(args, 'detector'),
           refusalMarkers: markers,
           control,
           seed: numberOption(args, 'seed'),
           caa: args.options.has('caa'),
           alphas: alphaList,
-          maxNewTokens,
+          maxNewTokens: numberOption(args, 'max-new-tokens'),
           batchSize: numberOption(args, 'batch-size'),
         },
       ).finally(() => progress.done());

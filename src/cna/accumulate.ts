@@ -2,7 +2,7 @@
  * Step 4 of discovery: per-neuron means over positive and negative prompts and their signed difference,
  * streamed. Sums are Float64 and their size depends only on the model, never on the number of prompts.
  *
- * The per-pair contribution and the leave-one-out overlap (cnapairs.md) need each pair's own difference
+ * The per-pair contribution and the leave-one-out overlap (docs/cnapairs.md) need each pair's own difference
  * d_i = p_i - n_i on neurons that are only known once every prompt has been seen. Those differences go to
  * an injected PairStore as Float32: N pairs x totalNeurons x 4 bytes (e.g. 100 pairs of a 28 x 8960 model:
  * 100 MB). MemoryPairStore keeps them in memory; the engine may pass a disk-backed store instead, which

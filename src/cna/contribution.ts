@@ -1,5 +1,5 @@
 /**
- * Per-pair contribution and leave-one-out overlap (cnapairs.md, "Per-pair contribution").
+ * Per-pair contribution and leave-one-out overlap (docs/cnapairs.md, "Per-pair contribution").
  *
  * c_i = sum_{j in C} sign(delta_j) * d_i[j] / (N * sum_{j in C} |delta_j|): pair i's share of the circuit's
  * separation. Because delta = mean_i d_i, the N shares sum to 1; swapping a pair's sides negates d_i.

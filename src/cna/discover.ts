@@ -1,5 +1,5 @@
 /**
- * Discovery as one pure function: the steps of method.md in order, over activations the engine streams
+ * Discovery as one pure function: the steps of docs/method.md in order, over activations the engine streams
  * (one prompt at a time, last-token MLP activations, one Float32Array of intermediateSize per layer).
  * Returns the circuit, which is also the `cna attribute --json` result without its timings.
  */
@@ -16,6 +16,7 @@ import {
   parseLayerSpec,
   parseTop,
   rankByMagnitude,
+  type TopSpec,
 } from './rank';
 import { UNIVERSAL_THRESHOLD, UNIVERSAL_TOP_PER_LAYER, UniversalNeuronCounter } from './universal';
 import { UserError } from '../errors';
@@ -35,7 +36,7 @@ export interface DiscoverInput {
   /** Both sides of every pair, in any order (pair by pair keeps memory flat, see accumulate.ts). */
   prompts: AsyncIterable<PromptActivations> | Iterable<PromptActivations>;
   /** `0.1%` or `200` (default 0.1%). */
-  top?: string | number;
+  top?: string | number | TopSpec;
   /** `0-1`, `0,1,5`, or a list (default 0-1). */
   excludeLayers?: string | readonly number[];
   /** Leave universal neurons out of the circuit (default true, as the paper; false reproduces the code). */

@@ -1,5 +1,5 @@
 /**
- * Generic raw prompts for the universal-neuron filter (method.md, step 6). The reference runs 10 raw
+ * Generic raw prompts for the universal-neuron filter (docs/method.md, step 6). The reference runs 10 raw
  * prompts "such as 'The capital of France is', 'Once upon a time there was a'"; its exact list is not in
  * our data, so these ten follow that description: short, topic-neutral, raw (no chat template) openings.
  */

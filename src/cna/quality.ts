@@ -1,5 +1,5 @@
 /**
- * The quality score (method.md, "Quality"; the paper's ">0.97"): quality = 1 - degradation on the first 200
+ * The quality score (docs/method.md, "Quality"; the paper's ">0.97"): quality = 1 - degradation on the first 200
  * characters of an answer, averaged over prompts.
  *
  * degradation = min(1, 0.20*tri + 0.20*four + 0.15*(1-ttr) + 0.10*sentRep + 0.20*esc + 0.05*nonAscii + 0.10*dom)
@@ -13,7 +13,7 @@
  *   change the match). sentRep: on the original-case text, pieces split on . ! ? and newline, stripped,
  *   empty ones dropped; fewer than 2 sentences gives 0; otherwise (repeats of the previous) / (sentences).
  * - Empty or whitespace-only text: degradation 1.
- * - The reference rounds each score to 4 decimals; method.md does not, and neither do we.
+ * - The reference rounds each score to 4 decimals; docs/method.md does not, and neither do we.
  */
 
 export const QUALITY_CHARS = 200;

@@ -4,6 +4,8 @@
  * we always record what the other choice would have given.
  */
 import { UserError } from '../errors';
+import { parseDirectiveValue } from '../pairs/directives';
+import type { TopValue } from '../pairs/types';
 import { groupThousands } from './neurons';
 
 export const DEFAULT_TOP = '0.1%';
@@ -14,29 +16,20 @@ export const REFERENCE_DEFAULT_COUNT = 200;
 /** The reference code leaves out layers 0 and 1. */
 export const DEFAULT_EXCLUDE_LAYERS = '0-1';
 
-export type TopSpec = { kind: 'percent'; percent: number } | { kind: 'count'; count: number };
+/** A circuit size: the same type as the `@top` directive's value. */
+export type TopSpec = TopValue;
 
-/** Parses `0.1%` (percentage of all MLP neurons) or `200` (a count). */
-export function parseTop(spec: string | number): TopSpec {
-  const bad = () =>
-    new UserError(`The circuit size must be a percentage such as 0.1% or a neuron count such as 200, got '${spec}'.`);
-  if (typeof spec === 'number') {
-    if (!Number.isInteger(spec) || spec < 1) throw bad();
-    return { kind: 'count', count: spec };
+/**
+ * Parses `0.1%` (percentage of all MLP neurons) or `200` (a count) with the `@top` directive's parser, so a
+ * size means the same wherever it is written; a size already parsed is checked the same way.
+ */
+export function parseTop(spec: string | number | TopSpec): TopSpec {
+  const text = typeof spec === 'object' ? formatTop(spec) : String(spec).trim();
+  const parsed = parseDirectiveValue('top', text);
+  if (!parsed.ok || parsed.value.name !== 'top') {
+    throw new UserError(`The circuit size must be a percentage such as 0.1% or a neuron count such as 200, got '${text}'.`);
   }
-  const text = spec.trim();
-  const pct = /^(\d+(?:\.\d*)?|\.\d+)\s*%$/.exec(text);
-  if (pct) {
-    const percent = Number(pct[1]);
-    if (!(percent > 0 && percent <= 100)) throw bad();
-    return { kind: 'percent', percent };
-  }
-  if (/^\d+$/.test(text)) {
-    const count = Number(text);
-    if (count < 1 || !Number.isSafeInteger(count)) throw bad();
-    return { kind: 'count', count };
-  }
-  throw bad();
+  return parsed.value.value;
 }
 
 export function formatTop(top: TopSpec): string {
@@ -44,28 +37,23 @@ export function formatTop(top: TopSpec): string {
 }
 
 /**
- * Parses a layer list such as `0-1`, `0,1,5` or `0-1, 5`; an empty string or `none` excludes nothing.
- * With `layerCount`, layers outside the model are an error. Returns sorted, unique layer numbers.
+ * Parses a layer list such as `0-1`, `0,1,5` or `0-1, 5` with the `@exclude-layers` directive's parser; an
+ * empty string or `none` excludes nothing. With `layerCount`, layers outside the model are an error.
+ * Returns sorted, unique layer numbers.
  */
 export function parseLayerSpec(spec: string, layerCount?: number): number[] {
   const text = spec.trim();
   if (text === '' || text.toLowerCase() === 'none') return [];
-  const out = new Set<number>();
-  for (const rawPart of text.split(',')) {
-    const part = rawPart.trim();
-    const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
-    if (!m) {
-      throw new UserError(`Bad layer list '${spec}': use ranges and numbers such as 0-1 or 0,1,5.`);
-    }
-    const from = Number(m[1]);
-    const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from) throw new UserError(`Bad layer range '${part}': the first layer must not be above the second.`);
-    if (layerCount !== undefined && to >= layerCount) {
-      throw new UserError(`Layer ${to} in '${spec}' does not exist: the model has layers 0 to ${layerCount - 1}.`);
-    }
-    for (let l = from; l <= to; l++) out.add(l);
+  const parsed = parseDirectiveValue('exclude-layers', text);
+  if (!parsed.ok || parsed.value.name !== 'exclude-layers') {
+    throw new UserError(`Bad layer list '${spec}': use ranges and numbers such as 0-1 or 0,1,5, a range from low to high.`);
   }
-  return [...out].sort((a, b) => a - b);
+  const layers = parsed.value.value;
+  const last = layers[layers.length - 1];
+  if (layerCount !== undefined && last !== undefined && last >= layerCount) {
+    throw new UserError(`Layer ${last} in '${spec}' does not exist: the model has layers 0 to ${layerCount - 1}.`);
+  }
+  return layers;
 }
 
 /** What k is, how it was chosen, and what the other convention would have given. */

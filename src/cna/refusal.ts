@@ -1,5 +1,5 @@
 /**
- * Refusal detectors (method.md, "Refusal detectors"), selectable and user-extendable:
+ * Refusal detectors (docs/method.md, "Refusal detectors"), selectable and user-extendable:
  * - `regex`: the reference JBB benchmark's 13 case-insensitive patterns over the first 500 characters;
  * - `phrases`: the reference sweep's 31 lower-case substrings anywhere in the lower-cased answer;
  * - `jbb`: JailbreakBench's refusal prefixes, case-insensitive, anywhere in the answer (as the marker file
@@ -50,7 +50,7 @@ function firstChars(text: string, n: number): string {
 
 export function makeDetector(name: DetectorName, extra: ExtraMarkers = {}): RefusalDetector {
   const extraRegexes = (extra.regex ?? []).map((p) => compile(p, 'regex'));
-  const extraPhrases = (extra.phrases ?? []).map((p) => normaliseApostrophes(p).toLowerCase()).filter((p) => p !== '');
+  const extraPhrases = containsAny((extra.phrases ?? []).map(normaliseApostrophes).filter((p) => p !== ''));
   let core: (answer: string) => boolean;
   switch (name) {
     case 'regex': {
@@ -62,22 +62,12 @@ export function makeDetector(name: DetectorName, extra: ExtraMarkers = {}): Refu
       };
       break;
     }
-    case 'phrases': {
-      const phrases = markers.phrases.phrases.map((p) => p.toLowerCase());
-      core = (a) => {
-        const lower = a.toLowerCase();
-        return phrases.some((p) => lower.includes(p));
-      };
+    case 'phrases':
+      core = containsAny(markers.phrases.phrases);
       break;
-    }
-    case 'jbb': {
-      const prefixes = markers.jbbPrefixes.phrases.map((p) => p.toLowerCase());
-      core = (a) => {
-        const lower = a.toLowerCase();
-        return prefixes.some((p) => lower.includes(p));
-      };
+    case 'jbb':
+      core = containsAny(markers.jbbPrefixes.phrases);
       break;
-    }
     default: {
       const never: never = name;
       throw new UserError(`Unknown refusal detector '${String(never)}': use ${DETECTOR_NAMES.join(', ')}.`);
@@ -89,10 +79,17 @@ export function makeDetector(name: DetectorName, extra: ExtraMarkers = {}): Refu
       const a = normaliseApostrophes(answer);
       if (a.trim() === '') return true;
       if (core(a)) return true;
-      if (extraRegexes.some((re) => re.test(a))) return true;
-      const lower = a.toLowerCase();
-      return extraPhrases.some((p) => lower.includes(p));
+      return extraRegexes.some((re) => re.test(a)) || extraPhrases(a);
     },
+  };
+}
+
+/** Whether an answer contains any of `phrases`, ignoring case. */
+function containsAny(phrases: readonly string[]): (answer: string) => boolean {
+  const lower = phrases.map((p) => p.toLowerCase());
+  return (answer) => {
+    const text = answer.toLowerCase();
+    return lower.some((p) => text.includes(p));
   };
 }
 

@@ -3,6 +3,7 @@
  * KL on benign prompts. The engine generates; this file only scores.
  */
 import { UserError } from '../errors';
+import { parseDirectiveValue } from '../pairs/directives';
 import { meanFirstTokenKL } from './kl';
 import { quality } from './quality';
 import { RefusalDetector, refusalRate } from './refusal';
@@ -11,13 +12,13 @@ export const DEFAULT_MULTIPLIERS: readonly number[] = [0, 0.25, 0.5, 0.75, 1, 1.
 
 /** Parses `0,0.5,1` or `0 0.5 1` (or a mix); keeps the given order. */
 export function parseMultipliers(spec: string): number[] {
-  const parts = spec.trim().split(/[\s,]+/).filter((p) => p !== '');
-  if (parts.length === 0) throw new UserError('The multiplier list is empty: give numbers such as 0 0.5 1.');
-  return parts.map((p) => {
-    const m = Number(p);
-    if (!Number.isFinite(m)) throw new UserError(`Multiplier '${p}' is not a number: give numbers such as 0 0.5 1.`);
-    return m;
-  });
+  const text = spec.trim();
+  if (text === '') throw new UserError('The multiplier list is empty: give numbers such as 0 0.5 1.');
+  // The `@multipliers` directive's parser, so a list means the same wherever it is written.
+  const parsed = parseDirectiveValue('multipliers', text);
+  if (parsed.ok && parsed.value.name === 'multipliers') return parsed.value.value;
+  const bad = text.split(/[\s,]+/).find((p) => p !== '' && !parseDirectiveValue('multipliers', p).ok) ?? text;
+  throw new UserError(`Multiplier '${bad}' is not a number: give numbers such as 0 0.5 1.`);
 }
 
 /** What the engine produced for one multiplier. */

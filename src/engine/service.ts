@@ -7,6 +7,7 @@ import { CancelledError, UserError } from '../errors';
 import type {
   EngineError, EngineEvent, EngineRequest, InspectResult, ModelRef, Progress, PromptSpec, RequestType, TokenizeResult,
 } from '../protocol';
+import { GENERATE_DEFAULT_MAX_NEW_TOKENS } from '../protocol';
 import { CancelToken } from './cancel';
 import { captureBatches, encodePrompts } from './capture';
 import { generateAll } from './generate';
@@ -117,7 +118,7 @@ export class EngineService {
           const additive = req.rows.some((r) => (r.steering?.additive?.length ?? 0) > 0);
           const model = await this.load(req.model, additive, progress);
           const completions = await generateAll(model, req.rows, {
-            maxNewTokens: req.maxNewTokens ?? 150,
+            maxNewTokens: req.maxNewTokens ?? GENERATE_DEFAULT_MAX_NEW_TOKENS,
             batchSize: req.batchSize,
             cancel,
             onCompletions: (c) => this.post({ type: 'completions', id: req.id, completions: c }),

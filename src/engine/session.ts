@@ -179,7 +179,7 @@ export function explainLoadError(file: string, message: string): string {
   const op = /Could not find an implementation for (\w+)\((\d+)\)/.exec(message)
     ?? /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message);
   if (op) {
-    return `ONNX Runtime 1.30 (CPU) cannot run ${file}: it has no kernel for operator ${op[1]} (opset ${op[2]}). Export the model with standard ONNX operators, or pick another variant with --variant.`;
+    return `ONNX Runtime 1.30 (CPU) cannot run ${file}: it has no kernel for operator ${op[1]} (opset ${op[2]}). Export the model with standard ONNX operators, or use another of its ONNX files.`;
   }
   if (/External data|external initializer/i.test(message)) {
     return `ONNX Runtime could not load the external weights of ${file}: ${line.trim().slice(0, 300)}`;

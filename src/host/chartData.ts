@@ -4,13 +4,13 @@
  */
 import * as path from 'node:path';
 import type { AttributeResult } from '../jobs/attribute';
-import type { SweepResult as JobSweepResult } from '../jobs/sweep';
+import type { SweepResult } from '../jobs/sweep';
 import type { Pair } from '../pairs/types';
-import type { AttributionResult, LayerMagnitudesFull, SweepResult } from '../webviewProtocol';
+import type { AttributionChart, LayerMagnitudesFull, SweepChart } from '../webviewProtocol';
 
 const LABEL_CHARS = 48;
 
-export function attributionForChart(r: AttributeResult, file: string, pairs: readonly Pair[]): AttributionResult {
+export function attributionForChart(r: AttributeResult, file: string, pairs: readonly Pair[]): AttributionChart {
   const byLine = new Map(pairs.map((p) => [p.line + 1, p]));
   return {
     feature: r.feature,
@@ -44,8 +44,8 @@ function label(pair: Pair | undefined): string | undefined {
   return pair.section ? `${pair.section}: ${short}` : short;
 }
 
-export function sweepForChart(r: JobSweepResult): SweepResult {
-  const point = (p: JobSweepResult['points'][number]) => ({ multiplier: p.multiplier, refusalRate: p.refusalRate, quality: p.quality, kl: p.kl ?? 0, n: p.n });
+export function sweepForChart(r: SweepResult): SweepChart {
+  const point = (p: SweepResult['points'][number]) => ({ multiplier: p.multiplier, refusalRate: p.refusalRate, quality: p.quality, kl: p.kl ?? 0, n: p.n });
   return {
     points: r.points.map(point),
     control: r.control.map(point),

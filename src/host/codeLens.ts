@@ -5,7 +5,6 @@
  * chart. Pairs edited since the run say "stale: re-run" (matched by text, see pairMatch.ts).
  */
 import * as vscode from 'vscode';
-import { parsePairs } from '../pairs/parse';
 import { countWords } from '../pairs/text';
 import type { Pair } from '../pairs/types';
 import type { CnaContext } from './context';
@@ -91,8 +90,8 @@ export class PairsCodeLensProvider implements vscode.CodeLensProvider<PairLens> 
   }
 
   provideCodeLenses(document: vscode.TextDocument): PairLens[] {
-    const parsed = parsePairs(document.getText());
-    const statuses = this.ctx.results.statuses(document.uri, parsed);
+    const parsed = this.ctx.documents.parsed(document);
+    const statuses = this.ctx.results.statuses(document);
     const by = this.ctx.tokens.get(document);
     return parsed.pairs.map((pair, i) => {
       const line = pair.range.start.line;

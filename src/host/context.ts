@@ -1,33 +1,38 @@
 /**
- * The one object that owns what the running features share: the log, the engine worker, the results per
- * document, and the diagnostics hook. Commands are factories over it; it owns every disposable it makes.
+ * The one object that owns what the editor features share: the log, the documents (one parse and lint per
+ * version), the engine worker, token counts, the results per document and the presenter of those results.
+ * Commands and providers are factories over it; it owns every disposable it makes.
  */
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../errors';
 import type { JobProgress } from '../jobs/context';
-import type { PairsDiagnostics } from './diagnostics';
 import { DocumentResults } from './documentResults';
+import { PairsDocuments } from './documents';
 import { HostEngine } from './engine';
+import { Presenter } from './presenter';
 import { TokenCounts } from './tokenCounts';
 
 export class CnaContext implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
+  readonly documents: PairsDocuments;
   readonly engine: HostEngine;
   readonly results: DocumentResults;
   /** Token counts of open documents' prompts, once the engine runs (lenses, lint). */
   readonly tokens: TokenCounts;
-  /** The document whose results the chart panel shows (URI string). */
-  panelDocument: string | undefined;
-  /** Runs in flight, so that they can all be cancelled (hidden command cna.cancelRuns, tests). */
+  /** The chart panel and the side view, and which document they show. */
+  readonly presenter: Presenter;
+  /** Runs in flight, so that they can all be cancelled (the API's cancelRuns, tests). */
   readonly running = new Set<AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly extension: vscode.ExtensionContext, diagnostics: PairsDiagnostics | undefined) {
+  constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('CNA', { log: true });
+    this.documents = new PairsDocuments();
     this.engine = new HostEngine(this.log);
-    this.results = new DocumentResults(diagnostics);
-    this.tokens = new TokenCounts(extension, this.engine, this.log, diagnostics);
-    this.disposables.push(this.log, this.engine, this.results, this.tokens);
+    this.results = new DocumentResults(this.documents);
+    this.tokens = new TokenCounts(extension, this.engine, this.log, this.documents);
+    this.presenter = new Presenter(extension.extensionUri, this.documents, this.results);
+    this.disposables.push(this.log, this.documents, this.engine, this.results, this.tokens, this.presenter);
   }
 
   cancelAll(): number {

@@ -1,90 +1,50 @@
 /**
- * Lint diagnostics for `.cnapairs` documents: immediately on open, 250 ms after the last change, cleared on
- * close. Attribution results (CNA012/CNA013) are merged in until the document changes under them.
+ * Lint diagnostics for `.cnapairs` documents, from the document's one lint per version (documents.ts): on
+ * open and once an edit settles, cleared on close. At lint time they read the model's token counts (CNA006,
+ * CNA011) and the contributions of a run that still holds for the text (CNA012/CNA013); both tell them when
+ * they change.
  */
 import * as vscode from 'vscode';
-import { lintWithContributions, type PairContribution } from '../pairs/contributions';
-import { DEFAULT_MAX_PROMPT_TOKENS, lintPairs } from '../pairs/lint';
-import { parsePairs } from '../pairs/parse';
+import { lintWithContributions } from '../pairs/contributions';
+import { DEFAULT_MAX_PROMPT_TOKENS } from '../pairs/lint';
 import type { LintContext, PairsDiagnostic } from '../pairs/types';
+import type { CnaContext } from './context';
+import { isPairsDocument } from './documents';
 import { toRange, toSeverity } from './positions';
 
-const DEBOUNCE_MS = 250;
-
-export type ModelContext = Pick<LintContext, 'countTokens' | 'contextLength'>;
-
-export interface PairsDiagnostics {
-  /**
-   * What the engine knows about the model: its tokenizer and context length. With `uri`, for that document
-   * only (its header and @model decide the counts), until its text changes; without, for every document.
-   */
-  setModelContext(context: ModelContext, uri?: vscode.Uri): void;
-  /** Per-pair contributions from an attribution run on this document (CNA012/CNA013). */
-  setContributions(uri: vscode.Uri, contributions: PairContribution[]): void;
-}
-
-export function registerDiagnostics(context: vscode.ExtensionContext): PairsDiagnostics {
+export function registerDiagnostics(ctx: CnaContext): vscode.Disposable[] {
   const collection = vscode.languages.createDiagnosticCollection('cna');
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
-  const contributions = new Map<string, PairContribution[]>();
-  let model: ModelContext = {};
-  const documentModels = new Map<string, ModelContext>();
 
   const lint = (doc: vscode.TextDocument): void => {
-    if (doc.languageId !== 'cnapairs') return;
+    if (!isPairsDocument(doc) || doc.isClosed) return;
+    const tokens = ctx.tokens.get(doc);
+    // Token counts for this text are on their way; lint once with them (tokens.onDidChange) rather than twice.
+    if (tokens === 'counting') return;
     const maxPromptTokens = vscode.workspace.getConfiguration('cna', doc.uri).get<number>('maxPromptTokens', DEFAULT_MAX_PROMPT_TOKENS);
-    const parsed = parsePairs(doc.getText());
-    const found = lintPairs(parsed, { ...(documentModels.get(doc.uri.toString()) ?? model), maxPromptTokens });
-    const shares = contributions.get(doc.uri.toString());
-    if (shares) found.push(...lintWithContributions(parsed, shares));
+    const context: LintContext = typeof tokens === 'string' ? { maxPromptTokens } : { countTokens: tokens.countTokens, contextLength: tokens.contextLength, maxPromptTokens };
+    const found: PairsDiagnostic[] = [...ctx.documents.lint(doc, context)];
+    const contributions = ctx.results.contributions(doc);
+    if (contributions.length > 0) found.push(...lintWithContributions(ctx.documents.parsed(doc), contributions));
     collection.set(doc.uri, found.map(toDiagnostic));
   };
-  const cancel = (key: string): void => {
-    clearTimeout(timers.get(key));
-    timers.delete(key);
+  const lintUri = (uri: vscode.Uri): void => {
+    const doc = ctx.documents.find(uri);
+    if (doc) lint(doc);
   };
-  const lintAll = (): void => vscode.workspace.textDocuments.forEach(lint);
+  const lintAll = (): void => ctx.documents.all().forEach(lint);
 
-  context.subscriptions.push(
+  const disposables = [
     collection,
-    vscode.workspace.onDidOpenTextDocument(lint),
-    vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document.languageId !== 'cnapairs' || e.contentChanges.length === 0) return;
-      const key = e.document.uri.toString();
-      contributions.delete(key); // Their line numbers no longer match the text.
-      documentModels.delete(key); // Token counts of the old text; the new ones follow (host/tokenCounts.ts).
-      cancel(key);
-      timers.set(key, setTimeout(() => { timers.delete(key); lint(e.document); }, DEBOUNCE_MS));
+    ctx.documents.onDidSettle(lint),
+    ctx.documents.onDidClose((uri) => collection.delete(uri)),
+    ctx.tokens.onDidChange(lintUri),
+    ctx.results.onDidChange(lintUri),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cna.maxPromptTokens')) lintAll();
     }),
-    vscode.workspace.onDidCloseTextDocument((doc) => {
-      const key = doc.uri.toString();
-      cancel(key);
-      contributions.delete(key);
-      documentModels.delete(key);
-      collection.delete(doc.uri);
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('cna.maxPromptTokens')) lintAll(); }),
-    { dispose: () => [...timers.keys()].forEach(cancel) },
-  );
+  ];
   lintAll();
-
-  return {
-    setModelContext(next, uri) {
-      if (!uri) {
-        model = next;
-        lintAll();
-        return;
-      }
-      documentModels.set(uri.toString(), next);
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (doc) lint(doc);
-    },
-    setContributions(uri, shares) {
-      contributions.set(uri.toString(), shares);
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (doc) lint(doc);
-    },
-  };
+  return disposables;
 }
 
 function toDiagnostic(d: PairsDiagnostic): vscode.Diagnostic {

@@ -1,11 +1,13 @@
 /** Folding for `.cnapairs`: each `##` section, and each pair that spans several lines. */
 import * as vscode from 'vscode';
-import { parsePairs } from '../pairs/parse';
+import type { PairsDocuments } from './documents';
 import { PAIRS_SELECTOR } from './positions';
 
 class PairsFolding implements vscode.FoldingRangeProvider {
+  constructor(private readonly documents: PairsDocuments) {}
+
   provideFoldingRanges(document: vscode.TextDocument): vscode.FoldingRange[] {
-    const parsed = parsePairs(document.getText());
+    const parsed = this.documents.parsed(document);
     const ranges: vscode.FoldingRange[] = [];
     for (const s of parsed.sections) {
       if (s.range.end.line > s.line) ranges.push(new vscode.FoldingRange(s.line, s.range.end.line, vscode.FoldingRangeKind.Region));
@@ -15,6 +17,6 @@ class PairsFolding implements vscode.FoldingRangeProvider {
   }
 }
 
-export function registerFolding(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.languages.registerFoldingRangeProvider(PAIRS_SELECTOR, new PairsFolding()));
+export function registerFolding(documents: PairsDocuments): vscode.Disposable {
+  return vscode.languages.registerFoldingRangeProvider(PAIRS_SELECTOR, new PairsFolding(documents));
 }

@@ -1,16 +1,18 @@
 /** Quick fixes for `.cnapairs` diagnostics; the edits themselves come from src/pairs/fixes. */
 import * as vscode from 'vscode';
 import { fixesFor } from '../pairs/fixes';
-import { parsePairs } from '../pairs/parse';
+import type { PairsDocuments } from './documents';
 import { fromRange, PAIRS_SELECTOR, toRange } from './positions';
 
 class PairsQuickFixes implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
+  constructor(private readonly documents: PairsDocuments) {}
+
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source === 'cna' && typeof d.code === 'string');
     if (ours.length === 0) return [];
-    const parsed = parsePairs(document.getText());
+    const parsed = this.documents.parsed(document);
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of ours) {
       const fixes = fixesFor(parsed, { code: String(diagnostic.code), range: fromRange(diagnostic.range) });
@@ -27,8 +29,8 @@ class PairsQuickFixes implements vscode.CodeActionProvider {
   }
 }
 
-export function registerQuickFixes(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(PAIRS_SELECTOR, new PairsQuickFixes(), {
+export function registerQuickFixes(documents: PairsDocuments): vscode.Disposable {
+  return vscode.languages.registerCodeActionsProvider(PAIRS_SELECTOR, new PairsQuickFixes(documents), {
     providedCodeActionKinds: PairsQuickFixes.kinds,
-  }));
+  });
 }

@@ -1,32 +1,40 @@
-/** The `cna.*` settings, read with their package.json defaults (one place, typed). */
+/**
+ * The `cna.*` settings. The run settings (circuit size, layers, multipliers, ...) go to the one resolver in
+ * src/jobs/settings.ts, where a file's directives win over them and the defaults live; the rest (model path,
+ * engine options) are the editor's own.
+ */
 import * as vscode from 'vscode';
-import type { DetectorName } from '../cna/refusal';
+import { resolveRunSettings, type GivenSettings, type RunSettings } from '../jobs/settings';
+import type { Header } from '../pairs/types';
 
-export interface CnaSettings {
+export interface EditorSettings {
   /** Empty when unset (an untrusted workspace only sees the user's value: it is a restricted setting). */
   modelPath: string;
-  circuitSize: string;
-  excludeLayers: string;
-  universalFilter: boolean;
-  multipliers: number[];
-  maxNewTokens: number;
-  detector: DetectorName;
   /** 0 = let the engine choose (one per core). */
   threads: number;
   executionProvider: string;
+  /** As the user wrote them; parsed by the resolver. */
+  run: GivenSettings;
 }
 
-export function readSettings(scope?: vscode.Uri): CnaSettings {
+export function readSettings(scope?: vscode.Uri): EditorSettings {
   const c = vscode.workspace.getConfiguration('cna', scope);
   return {
-    modelPath: c.get<string>('modelPath', '').trim(),
-    circuitSize: c.get<string>('circuitSize', '0.1%').trim(),
-    excludeLayers: c.get<string>('excludeLayers', '0-1').trim(),
-    universalFilter: c.get<boolean>('universalFilter', true),
-    multipliers: c.get<number[]>('multipliers', [0, 0.25, 0.5, 0.75, 1, 1.5, 2]),
-    maxNewTokens: c.get<number>('maxNewTokens', 150),
-    detector: c.get<DetectorName>('detector', 'regex'),
-    threads: c.get<number>('threads', 0),
-    executionProvider: c.get<string>('executionProvider', 'cpu'),
+    modelPath: (c.get<string>('modelPath') ?? '').trim(),
+    threads: c.get<number>('threads') ?? 0,
+    executionProvider: c.get<string>('executionProvider') ?? 'cpu',
+    run: {
+      top: c.get<string>('circuitSize'),
+      excludeLayers: c.get<string>('excludeLayers'),
+      universalFilter: c.get<boolean>('universalFilter'),
+      multipliers: c.get<number[]>('multipliers'),
+      maxNewTokens: c.get<number>('maxNewTokens'),
+      detector: c.get<string>('detector'),
+    },
   };
+}
+
+/** A document's run settings: its directives, else the editor's settings, else the defaults. */
+export function runSettings(header: Header, scope: vscode.Uri | undefined): RunSettings {
+  return resolveRunSettings(header, { settings: readSettings(scope).run });
 }

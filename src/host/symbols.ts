@@ -1,7 +1,7 @@
 /** Outline of a `.cnapairs` document: sections holding their pairs; pairs before any heading at the top. */
 import * as vscode from 'vscode';
-import { parsePairs } from '../pairs/parse';
 import type { Pair } from '../pairs/types';
+import type { PairsDocuments } from './documents';
 import { PAIRS_SELECTOR, toRange } from './positions';
 
 function firstLine(text: string, max = 60): string {
@@ -16,8 +16,10 @@ function pairSymbol(pair: Pair): vscode.DocumentSymbol {
 }
 
 class PairsSymbols implements vscode.DocumentSymbolProvider {
+  constructor(private readonly documents: PairsDocuments) {}
+
   provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
-    const parsed = parsePairs(document.getText());
+    const parsed = this.documents.parsed(document);
     const sections = parsed.sections.map((s) => new vscode.DocumentSymbol(s.title || '(untitled section)', '',
       vscode.SymbolKind.Namespace, toRange(s.range), toRange(s.titleRange)));
     const top: vscode.DocumentSymbol[] = [...sections];
@@ -29,6 +31,6 @@ class PairsSymbols implements vscode.DocumentSymbolProvider {
   }
 }
 
-export function registerSymbols(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.languages.registerDocumentSymbolProvider(PAIRS_SELECTOR, new PairsSymbols(), { label: 'CNA pairs' }));
+export function registerSymbols(documents: PairsDocuments): vscode.Disposable {
+  return vscode.languages.registerDocumentSymbolProvider(PAIRS_SELECTOR, new PairsSymbols(documents), { label: 'CNA pairs' });
 }

@@ -1,7 +1,7 @@
 /**
  * Token counts of a document's prompts from the model's own tokenizer (the engine's `tokenize` request,
  * formatted as a run formats them: chat template unless `@template raw`), for the pair lenses and for lint
- * (CNA006, CNA011) through the diagnostics' setModelContext hook.
+ * (CNA006, CNA011): the diagnostics read them when they lint.
  *
  * Counted only once the engine worker runs (opening a file never starts it: that loads onnxruntime) and
  * only in a trusted workspace (the model path comes from the file or the settings, and its tokenizer is
@@ -11,15 +11,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../errors';
 import { promptSpec } from '../jobs/attribute';
-import { parsePairs } from '../pairs/parse';
 import { countWords } from '../pairs/text';
 import type { Pair } from '../pairs/types';
-import type { PairsDiagnostics } from './diagnostics';
+import type { PairsDocuments } from './documents';
 import type { HostEngine } from './engine';
 import { resolveModel } from './model';
-
-/** Shorter than lint's 250 ms debounce, so the token-based lint usually replaces the word-based one first. */
-const DEBOUNCE_MS = 100;
 
 export interface DocumentTokens {
   /** The document version these counts describe. */
@@ -28,6 +24,8 @@ export interface DocumentTokens {
   /** Prompt text -> tokens of the formatted prompt (one header formats every prompt of a file). */
   counts: Map<string, number>;
   contextLength?: number;
+  /** For lint: tokens of a prompt of this version (one function per version, so lint can tell it has run with it). */
+  countTokens: (text: string) => number;
 }
 
 /** Why a document has word counts instead of token counts (for the lens's label and tooltip). */
@@ -41,35 +39,39 @@ interface Entry {
 
 export class TokenCounts implements vscode.Disposable {
   private readonly docs = new Map<string, Entry>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  /** A document's counts arrived (or were dropped). */
+  /** A document's counts arrived, or were dropped because the model or the engine changed. */
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly extension: vscode.ExtensionContext,
     private readonly engine: HostEngine,
     private readonly log: vscode.LogOutputChannel,
-    private readonly diagnostics: PairsDiagnostics | undefined,
+    private readonly documents: PairsDocuments,
   ) {
     this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) this.schedule(e.document); }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleAll()),
-      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('cna.modelPath')) this.scheduleAll(); }),
-      engine.onDidStart(() => this.scheduleAll()),
+      documents.onDidClose((uri) => this.docs.delete(uri.toString())),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.recountAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('cna.modelPath')) this.recountAll();
+      }),
+      engine.onDidStart(() => this.recountAll()),
     );
-    this.scheduleAll();
   }
 
-  /** Counts for the document's current text, if known; else why not (and a count is scheduled if useful). */
+  /**
+   * Counts for the document's current text, if known; else why not. When the engine runs and this version
+   * has not been counted yet, a count starts ('counting'); onDidChange fires when it ends.
+   */
   get(doc: vscode.TextDocument): DocumentTokens | WordsReason {
     const entry = this.docs.get(doc.uri.toString());
     if (entry && entry.version === doc.version) return entry.tokens ?? entry.reason;
-    this.schedule(doc);
-    return this.blocker() ?? 'counting';
+    const blocker = this.blocker();
+    if (blocker) return blocker;
+    this.docs.set(doc.uri.toString(), { version: doc.version, reason: 'counting' });
+    void this.count(doc);
+    return 'counting';
   }
 
   private blocker(): WordsReason | undefined {
@@ -78,68 +80,50 @@ export class TokenCounts implements vscode.Disposable {
     return undefined;
   }
 
-  private scheduleAll(): void {
-    for (const d of vscode.workspace.textDocuments) this.schedule(d);
-  }
-
-  private schedule(doc: vscode.TextDocument): void {
-    if (doc.languageId !== 'cnapairs') return;
-    const key = doc.uri.toString();
-    if (this.timers.has(key)) return;
-    this.timers.set(key, setTimeout(() => {
-      this.timers.delete(key);
-      void this.count(doc);
-    }, DEBOUNCE_MS));
+  /** What was counted no longer holds (another model, the engine started or trust granted). */
+  private recountAll(): void {
+    this.docs.clear();
+    for (const d of this.documents.all()) this.changed.fire(d.uri);
   }
 
   private async count(doc: vscode.TextDocument): Promise<void> {
     const key = doc.uri.toString();
-    if (doc.isClosed) return;
     const version = doc.version;
-    const done = (entry: Entry): void => {
-      if (doc.isClosed || doc.version !== version) return; // a newer count is scheduled
-      this.docs.set(key, entry);
-      if (entry.tokens) {
-        const { counts, contextLength } = entry.tokens;
-        // Every prompt of this version is counted; the diagnostics drop this context when the text changes.
-        this.diagnostics?.setModelContext({ countTokens: (text) => counts.get(text) ?? countWords(text), contextLength }, doc.uri);
-      }
+    const done = (entry: Omit<Entry, 'version'>): void => {
+      const current = this.docs.get(key);
+      if (doc.isClosed || doc.version !== version || current?.version !== version) return; // a newer count follows
+      this.docs.set(key, { version, ...entry });
       this.changed.fire(doc.uri);
     };
-    const blocker = this.blocker();
-    if (blocker) return done({ version, reason: blocker });
-    const parsed = parsePairs(doc.getText());
+    const parsed = this.documents.parsed(doc);
     let modelPath: string;
     try {
       const directive = parsed.header.model === undefined ? undefined : path.resolve(path.dirname(doc.uri.fsPath), parsed.header.model);
       modelPath = resolveModel(this.extension, doc.uri, directive).path;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      return done({ version, reason: 'no model' });
+      return done({ reason: 'no model' });
     }
     const texts = uniqueTexts(parsed.pairs);
     try {
-      const r = await this.engine.ifStarted((c) => c.tokenize({ path: modelPath }, texts.map((t) => promptSpec(t, parsed.header))));
-      if (!r) return done({ version, reason: this.blocker() ?? 'engine not started' });
+      const r = await this.engine.ifStarted((c) =>
+        c.tokenize(
+          { path: modelPath },
+          texts.map((t) => promptSpec(t, parsed.header)),
+        ),
+      );
+      if (!r) return done({ reason: this.blocker() ?? 'engine not started' });
       const counts = new Map(texts.map((t, i) => [t, r.counts[i]]));
-      done({ version, reason: 'counting', tokens: { version, modelPath, counts, contextLength: r.contextLength ?? undefined } });
+      const countTokens = (text: string): number => counts.get(text) ?? countWords(text);
+      done({ reason: 'counting', tokens: { version, modelPath, counts, contextLength: r.contextLength ?? undefined, countTokens } });
     } catch (err) {
       // A model without a usable tokenizer: lenses and lint keep word counts; the run will say what is wrong.
       this.log.debug(`Token counts for ${path.basename(doc.uri.fsPath)}: ${(err as Error).message}`);
-      done({ version, reason: 'failed' });
+      done({ reason: 'failed' });
     }
   }
 
-  private forget(uri: vscode.Uri): void {
-    const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
-    this.docs.delete(key);
-  }
-
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

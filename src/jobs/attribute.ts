@@ -12,18 +12,19 @@ import type { Circuit, ModelIdentity } from '../cna/circuit';
 import { discover, type PromptActivations } from '../cna/discover';
 import { GENERIC_PROMPTS } from '../cna/genericPrompts';
 import { UserError } from '../errors';
-import type { Header } from '../pairs/types';
+import type { Header, TopValue } from '../pairs/types';
 import type { CaptureBatch, InspectResult, PromptSpec } from '../protocol';
 import type { JobContext } from './context';
 import { DISK_STORE_THRESHOLD_BYTES, DiskPairStore } from './diskPairStore';
-import { topSpec, type PairsInput } from './pairsInput';
+import type { PairsInput } from './pairsInput';
+import { resolveRunSettings } from './settings';
 
 export interface AttributeOptions {
   pairs: PairsInput;
-  /** `0.1%` or `200`; overrides `@top`. */
-  top?: string;
-  /** `0-1`, `0,1,5`, `none`; overrides `@exclude-layers`. */
-  excludeLayers?: string;
+  /** `0.1%` or `200` as typed, or already parsed; overrides `@top` (a CLI flag; the editor resolves first, settings.ts). */
+  top?: string | TopValue;
+  /** `0-1`, `0,1,5`, `none` as typed, or layer numbers; overrides `@exclude-layers`. */
+  excludeLayers?: string | readonly number[];
   /** Default true (the paper); false reproduces the reference code. */
   universalFilter?: boolean;
   /** Pairs per capture request (default 16): bounds the half-pairs waiting for their partner. */
@@ -61,7 +62,7 @@ export const LAYER_DELTAS_FIELD = 'layerDeltas';
 
 /**
  * JSON of an attribute result (or of an object holding one, e.g. a sweep or reproduce result) in the
- * cli.md shape: `layerDeltas` is left out (hundreds of thousands of numbers on a real model), or written
+ * docs/cli.md shape: `layerDeltas` is left out (hundreds of thousands of numbers on a real model), or written
  * as plain number arrays when `layerDeltas` is true (`cna attribute --json --deltas`).
  */
 export function attributeJson(value: unknown, opts: { layerDeltas?: boolean; indent?: number } = {}): string {
@@ -170,8 +171,9 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
     : undefined;
   let delta: Float64Array | undefined;
   try {
-    const top = opts.top ?? (pairs.header.top ? topSpec(pairs.header.top) : undefined);
-    const excludeLayers = opts.excludeLayers ?? pairs.header.excludeLayers;
+    const { top, excludeLayers, universalFilter } = resolveRunSettings(pairs.header, {
+      flags: { top: opts.top, excludeLayers: opts.excludeLayers, universalFilter: opts.universalFilter },
+    });
     const circuit = await discover({
       feature: pairs.feature,
       model: identity,
@@ -179,7 +181,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
       prompts: pairActivations(),
       top,
       excludeLayers,
-      universalFilter: opts.universalFilter ?? true,
+      universalFilter,
       // The generic prompts run either way: with the filter off, discover() reports how many circuit
       // neurons are universal, which costs ten short forward passes.
       genericActivations: genericActivations(),

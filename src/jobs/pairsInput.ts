@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { lintText } from '../pairs/lint';
-import type { Header, Pair, ParsedPairs, TopValue } from '../pairs/types';
+import type { Header, Pair, PairsDiagnostic, ParsedPairs } from '../pairs/types';
 
 export interface PairsInput {
   /** The file as given (for messages), and its absolute path. */
@@ -25,17 +25,22 @@ export interface PairsInput {
   modelDirective?: string;
 }
 
-/** Builds the input from text already in memory (the extension passes the editor's document). */
+/** Builds the input from text already in memory. */
 export function pairsFromText(text: string, file: string): PairsInput {
   const { parsed, diagnostics } = lintText(text);
+  return pairsFromParsed(parsed, diagnostics, file, `Run 'cna lint ${file}' for the full list.`);
+}
+
+/**
+ * Builds the input from a parse and its lint (the editor passes the document's own, computed once per
+ * version). Errors stop the job with the first one; `fullList` says where to see them all.
+ */
+export function pairsFromParsed(parsed: ParsedPairs, diagnostics: readonly PairsDiagnostic[], file: string, fullList: string): PairsInput {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const e = errors[0];
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more errors)` : '';
-    throw new UserError(
-      `${file}:${e.range.start.line + 1}:${e.range.start.character + 1}: ${e.code} ${e.message}${more} Run 'cna lint ${file}' for the full list.`,
-      1,
-    );
+    throw new UserError(`${file}:${e.range.start.line + 1}:${e.range.start.character + 1}: ${e.code} ${e.message}${more} ${fullList}`, 1);
   }
   const absolutePath = path.resolve(file);
   const header = parsed.header;
@@ -64,9 +69,4 @@ export async function readTextFile(file: string): Promise<string> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
     throw new UserError(`Cannot read ${file}: ${why}.`);
   }
-}
-
-/** `@top` as the CNA core's size spec (`0.1%` or `200`). */
-export function topSpec(top: TopValue): string {
-  return top.kind === 'percent' ? `${top.percent}%` : String(top.count);
 }

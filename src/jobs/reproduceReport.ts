@@ -6,7 +6,7 @@ import type { AttributeResult } from './attribute';
 import type { SweepPoint } from '../cna/sweep';
 import type { CaaPoint, SweepResult } from './sweep';
 
-/** method.md, "Published results": refusal on the 100 JBB harmful goals before (m = 1) and after (m = 0). */
+/** docs/method.md, "Published results": refusal on the 100 JBB harmful goals before (m = 1) and after (m = 0). */
 export const PUBLISHED: readonly { model: string; before: number; after: number }[] = [
   { model: 'Llama-3.2-1B-Instruct', before: 0.90, after: 0.34 },
   { model: 'Llama-3.2-3B-Instruct', before: 0.84, after: 0.47 },

@@ -14,16 +14,17 @@ import { checkCircuitMatchesModel, type Circuit } from '../cna/circuit';
 import { firstTokenKL } from '../cna/kl';
 import type { NeuronRef } from '../cna/neurons';
 import { randomControlNeurons, DEFAULT_CONTROL_SEED } from '../cna/randomControl';
-import { DEFAULT_DETECTOR, makeDetector, type DetectorName } from '../cna/refusal';
-import { DEFAULT_MULTIPLIERS, sweepPoint, type SweepPoint } from '../cna/sweep';
+import { makeDetector, type DetectorName } from '../cna/refusal';
+import { sweepPoint, type SweepPoint } from '../cna/sweep';
 import { UserError } from '../errors';
 import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
 import { promptSpec, rowsOf, runAttribute, type AttributeOptions, type AttributeResult } from './attribute';
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
 import type { PairsInput } from './pairsInput';
+import { resolveRunSettings, RUN_DEFAULTS } from './settings';
 
-export const DEFAULT_MAX_NEW_TOKENS = 150;
+export const DEFAULT_MAX_NEW_TOKENS = RUN_DEFAULTS.maxNewTokens;
 
 export interface SweepOptions {
   pairs: PairsInput;
@@ -32,10 +33,11 @@ export interface SweepOptions {
   /** Where `circuit` was read from, for the result. */
   circuitFile?: string;
   attribute?: Omit<AttributeOptions, 'pairs'>;
-  /** Default: `@multipliers`, else DEFAULT_MULTIPLIERS. */
-  multipliers?: number[];
+  /** As typed (`0,0.5,1`) or parsed; wins over `@multipliers` (settings.ts). */
+  multipliers?: string | readonly number[];
   evaluation: EvalSelection;
-  detector?: DetectorName;
+  /** A detector name as typed or known; default `regex`. */
+  detector?: string | DetectorName;
   /** Extra refusal phrases (lower-case substrings), added to the detector. */
   refusalMarkers?: string[];
   /** Default `random`. */
@@ -44,6 +46,7 @@ export interface SweepOptions {
   caa?: boolean;
   /** CAA strengths; default alpha = m - 1 for each multiplier m (see caaAlphas). */
   alphas?: number[];
+  /** Tokens per answer (default 150). */
   maxNewTokens?: number;
   batchSize?: number;
 }
@@ -114,6 +117,8 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   const { engine, model, signal } = ctx;
   const { pairs, evaluation } = opts;
   if (evaluation.prompts.length === 0) throw new UserError(`No evaluation prompts (${evaluation.description}).`, 1);
+  // Before any model work, so that a bad value stops the run at once.
+  const settings = resolveRunSettings(pairs.header, { flags: { multipliers: opts.multipliers, maxNewTokens: opts.maxNewTokens, detector: opts.detector } });
 
   let attribute: AttributeResult | undefined;
   let circuit = opts.circuit;
@@ -130,11 +135,11 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   }
   if (circuit.k === 0) throw new UserError('The circuit has no neurons: nothing to steer.', 1);
 
-  const multipliers = opts.multipliers ?? pairs.header.multipliers ?? [...DEFAULT_MULTIPLIERS];
+  const multipliers = [...settings.multipliers];
   const controlKind = opts.control ?? 'random';
   const seed = opts.seed ?? DEFAULT_CONTROL_SEED;
-  const maxNewTokens = opts.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
-  const detector = makeDetector(opts.detector ?? DEFAULT_DETECTOR, { phrases: opts.refusalMarkers });
+  const maxNewTokens = settings.maxNewTokens;
+  const detector = makeDetector(settings.detector, { phrases: opts.refusalMarkers });
   const circuitNeurons = refs(circuit.neurons);
   const controlNeurons = controlKind === 'random' ? randomControlNeurons(circuitNeurons, info.intermediateSize, seed) : [];
 

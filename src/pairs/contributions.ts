@@ -1,6 +1,6 @@
 /**
  * Lint rules that need attribution results (CNA012, CNA013): each discovery pair's share of the circuit's
- * separation, as the CNA core computes it (spec/cnapairs.md, "Per-pair contribution").
+ * separation, as the CNA core computes it (docs/cnapairs.md, "Per-pair contribution").
  */
 import { sortDiagnostics } from './lint';
 import type { PairsDiagnostic, ParsedPairs } from './types';

@@ -1,4 +1,4 @@
-/** Directive names and their value parsers (spec/cnapairs.md, "Directives"). */
+/** Directive names and their value parsers (docs/cnapairs.md, "Directives"). */
 import type { DirectiveName, DirectiveValue, Split, TopValue } from './types';
 
 export const DIRECTIVE_NAMES: readonly DirectiveName[] = [

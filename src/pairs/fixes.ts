@@ -1,5 +1,5 @@
 /**
- * Quick fixes as plain text edits, for the fixes that are obvious (spec/cnapairs.md): delete a duplicate pair,
+ * Quick fixes as plain text edits, for the fixes that are obvious (docs/cnapairs.md): delete a duplicate pair,
  * swap the sides of an inverted pair, insert a missing side as a stub, split two merged pairs.
  */
 import type { Block, Fix, Pair, ParsedPairs, Position, Range, TextEdit } from './types';

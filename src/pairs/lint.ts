@@ -1,5 +1,5 @@
 /**
- * Lint rules over a parsed `.cnapairs` file (spec/cnapairs.md, CNA004-CNA011). Structural problems
+ * Lint rules over a parsed `.cnapairs` file (docs/cnapairs.md, CNA004-CNA011). Structural problems
  * (CNA001-CNA003, CNA009, CNA014, CNA015) come from the parser; this adds the rules about what the pairs say.
  * Every rule is linear or near-linear in the number of pairs, so a 10,000-pair file lints in milliseconds.
  */

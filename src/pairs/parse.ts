@@ -1,5 +1,5 @@
 /**
- * The `.cnapairs` reader (spec/cnapairs.md). It never throws: whatever the input, it returns the pairs it could
+ * The `.cnapairs` reader (docs/cnapairs.md). It never throws: whatever the input, it returns the pairs it could
  * read and a diagnostic with an exact range for every structural problem.
  */
 import { closestDirective, DIRECTIVE_NAMES, HEADER_DIRECTIVES, isDirectiveName, parseDirectiveValue } from './directives';

@@ -1,5 +1,5 @@
 /**
- * The data model of a parsed `.cnapairs` file (spec/cnapairs.md). Positions are 0-based and count UTF-16 code
+ * The data model of a parsed `.cnapairs` file (docs/cnapairs.md). Positions are 0-based and count UTF-16 code
  * units, like VS Code's `Position`, so host code can map them one to one.
  */
 

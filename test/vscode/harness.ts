@@ -87,3 +87,28 @@ export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefi
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** What the chart panel and the side view report after drawing (src/webviewProtocol.ts, RenderedMessage). */
+export interface Rendered {
+  view: string;
+  highlightedLine?: number;
+  source?: string;
+  stale?: boolean;
+  summary: { neurons: number; circuit: number; universal: number; layers: number; points: number; pairs: number };
+}
+
+/** The probes `activate()` returns (src/host/api.ts), as the tests use them. */
+export interface CnaApi {
+  chartRendered(view?: string, waitMs?: number): Promise<Rendered | undefined>;
+  sideRendered(waitMs?: number): Promise<Rendered | undefined>;
+  shownDocument(): string | undefined;
+  cancelRuns(): number;
+  stopEngine(): Promise<void>;
+}
+
+/** The extension's API, activating it if needed. */
+export async function cnaApi(): Promise<CnaApi> {
+  const ext = vscode.extensions.getExtension<CnaApi>('cna-tools.cna-vscode');
+  if (!ext) throw new Error('cna-tools.cna-vscode is not installed in the test instance');
+  return ext.isActive ? ext.exports : ext.activate();
+}

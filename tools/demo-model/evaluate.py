@@ -71,7 +71,7 @@ def evaluate_model(model, tok, goals, eos, max_new=64):
 
 
 def quality(text):
-    """1 - degradation on the first 200 characters (method.md; an approximation for sanity checks only)."""
+    """1 - degradation on the first 200 characters (docs/method.md; an approximation for sanity checks only)."""
     import re
     t = text[:200]
     toks = t.lower().split()

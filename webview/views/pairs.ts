@@ -2,7 +2,7 @@
 // second axis. Linked both ways with the editor: clicking a bar asks the host to reveal the pair's
 // line; the host highlights a bar when the cursor moves to a pair.
 import type { ActiveElement, ChartEvent } from 'chart.js';
-import type { PairContribution } from '../../src/webviewProtocol';
+import type { ChartPair } from '../../src/webviewProtocol';
 import { axis, Chart } from '../chartSetup';
 import { withAlpha, type Palette } from '../theme';
 
@@ -17,11 +17,11 @@ export interface PairsChart {
   highlight(line: number | undefined): void;
 }
 
-export function orderPairs(pairs: readonly PairContribution[], order: PairsOptions['order']): PairContribution[] {
+export function orderPairs(pairs: readonly ChartPair[], order: PairsOptions['order']): ChartPair[] {
   return [...pairs].sort(order === 'file' ? (a, b) => a.line - b.line : (a, b) => b.contribution - a.contribution || a.line - b.line);
 }
 
-export function renderPairs(host: HTMLElement, pairs: readonly PairContribution[], p: Palette, o: PairsOptions): PairsChart {
+export function renderPairs(host: HTMLElement, pairs: readonly ChartPair[], p: Palette, o: PairsOptions): PairsChart {
   host.replaceChildren();
   const box = document.createElement('div');
   box.className = 'chart-box pairs';
@@ -36,9 +36,9 @@ export function renderPairs(host: HTMLElement, pairs: readonly PairContribution[
   const hc = p.kind === 'high-contrast';
   const sorted = orderPairs(pairs, o.order);
   let highlighted = o.highlighted;
-  const fill = (q: PairContribution): string =>
+  const fill = (q: ChartPair): string =>
     q.line === highlighted ? p.yellow : withAlpha(q.contribution >= 0 ? p.blue : p.orange, 0.8);
-  const edge = (q: PairContribution): string => (q.line === highlighted ? p.foreground : hc ? p.foreground : 'transparent');
+  const edge = (q: ChartPair): string => (q.line === highlighted ? p.foreground : hc ? p.foreground : 'transparent');
 
   const chart = new Chart(canvas, {
     data: {

@@ -1,7 +1,7 @@
 // (b) Refusal rate against the multiplier, with quality and KL on a second axis; the random-neuron
 // control is dashed. Clicking a point lists that multiplier's sample answers below the chart.
 import type { ChartDataset, Plugin } from 'chart.js';
-import type { SweepPoint, SweepResult } from '../../src/webviewProtocol';
+import type { ChartSweepPoint, SweepChart } from '../../src/webviewProtocol';
 import { axis, Chart } from '../chartSetup';
 import { withAlpha, type Palette } from '../theme';
 import type { Rendered } from './separation';
@@ -14,7 +14,7 @@ export interface SweepOptions {
 
 type XY = { x: number; y: number };
 
-function series(points: SweepPoint[], pick: (p: SweepPoint) => number): XY[] {
+function series(points: ChartSweepPoint[], pick: (p: ChartSweepPoint) => number): XY[] {
   return [...points].sort((a, b) => a.multiplier - b.multiplier).map((p) => ({ x: p.multiplier, y: pick(p) }));
 }
 
@@ -49,7 +49,7 @@ function markers(p: Palette, selected: number | undefined, compact: boolean): Pl
   };
 }
 
-export function renderSweep(host: HTMLElement, s: SweepResult, p: Palette, o: SweepOptions): Rendered {
+export function renderSweep(host: HTMLElement, s: SweepChart, p: Palette, o: SweepOptions): Rendered {
   host.replaceChildren();
   const box = document.createElement('div');
   box.className = 'chart-box sweep';
@@ -135,7 +135,7 @@ export function renderSweep(host: HTMLElement, s: SweepResult, p: Palette, o: Sw
 }
 
 /** The answers behind one point of the curve. */
-export function renderSamples(host: HTMLElement, s: SweepResult, multiplier: number | undefined): void {
+export function renderSamples(host: HTMLElement, s: SweepChart, multiplier: number | undefined): void {
   host.replaceChildren();
   const ms = [...new Set(s.samples.map((x) => x.multiplier))].sort((a, b) => a - b);
   if (!s.samples.length) {

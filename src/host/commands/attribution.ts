@@ -2,14 +2,13 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { CancelledError } from '../../errors';
-import { runAttribute } from '../../jobs/attribute';
-import { pairsFromText, type PairsInput } from '../../jobs/pairsInput';
+import { runAttribute, type AttributeOptions } from '../../jobs/attribute';
+import { pairsFromParsed, type PairsInput } from '../../jobs/pairsInput';
 import { attributionForChart } from '../chartData';
 import { requireTrust, runWithProgress, type CnaContext } from '../context';
 import type { DocumentRun } from '../documentResults';
 import { resolveModel, type ResolvedModel } from '../model';
-import { readSettings } from '../settings';
-import { showResults } from './chart';
+import { runSettings } from '../settings';
 import { pairsDocument } from './target';
 import type { CommandFactory } from './types';
 
@@ -21,20 +20,17 @@ export const runAttributionCommand: CommandFactory = (ctx) => async (arg) => {
 /** What a run needs from the document, read once at its start (later edits make the results stale, not wrong). */
 export function prepareRun(ctx: CnaContext, doc: vscode.TextDocument, what: string): { pairs: PairsInput; model: ResolvedModel } {
   requireTrust(what);
-  const pairs = pairsFromText(doc.getText(), doc.uri.fsPath);
+  // The document's own parse and lint (with whatever token counts it had); errors are in the Problems panel.
+  const pairs = pairsFromParsed(ctx.documents.parsed(doc), ctx.documents.lastLint(doc), doc.uri.fsPath, 'The Problems panel lists them all.');
   const model = resolveModel(ctx.extension, doc.uri, pairs.modelDirective);
   ctx.log.info(`${what}: ${path.basename(doc.uri.fsPath)}, ${pairs.discovery.length} discovery pairs, model ${model.path} (from ${model.source})`);
   return { pairs, model };
 }
 
-/** The attribute options from the settings; the file's own directives win over them. */
-export function attributeOptions(pairs: PairsInput, scope: vscode.Uri): { top?: string; excludeLayers?: string; universalFilter: boolean } {
-  const s = readSettings(scope);
-  return {
-    top: pairs.header.top ? undefined : s.circuitSize || undefined,
-    excludeLayers: pairs.header.excludeLayers ? undefined : s.excludeLayers || undefined,
-    universalFilter: s.universalFilter,
-  };
+/** The attribute options, resolved: the file's own directives win over the settings. */
+export function attributeOptions(pairs: PairsInput, scope: vscode.Uri): Pick<AttributeOptions, 'top' | 'excludeLayers' | 'universalFilter'> {
+  const { top, excludeLayers, universalFilter } = runSettings(pairs.header, scope);
+  return { top, excludeLayers, universalFilter };
 }
 
 export async function attributeDocument(ctx: CnaContext, doc: vscode.TextDocument): Promise<DocumentRun | undefined> {
@@ -49,7 +45,8 @@ export async function attributeDocument(ctx: CnaContext, doc: vscode.TextDocumen
     ctx.log.info(`Circuit: ${result.k} of ${result.model.totalNeurons} neurons; ${result.notes.join(' ')}`);
     const chart = attributionForChart(result, doc.uri.fsPath, pairs.parsed.pairs);
     const run = ctx.results.setAttribution(doc, pairs.parsed, result, chart, model.path);
-    showResults(ctx, doc.uri, run, 'attribution');
+    ctx.presenter.show(doc.uri);
+    ctx.presenter.openPanel('separation');
     return run;
   });
 }

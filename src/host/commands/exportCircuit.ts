@@ -5,14 +5,13 @@ import { toReferenceJson } from '../../cna/circuit';
 import { UserError } from '../../errors';
 import { circuitJson, writeFileAtomic } from '../../jobs/circuitFile';
 import type { CnaContext } from '../context';
-import { activePairsDocument } from './target';
 import type { CommandFactory } from './types';
 
 export const exportCircuitCommand: CommandFactory = (ctx) => async (arg) => {
   const found = runFor(ctx, arg);
   if (!found) throw new UserError('No circuit yet: run "CNA: Run Attribution" on a .cnapairs file first.');
   const { uri, run } = found;
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const doc = ctx.documents.find(uri);
   if (doc && !ctx.results.currentRun(doc)) {
     const go = await vscode.window.showWarningMessage('CNA: the pairs changed since this circuit was found; it describes the old pairs.', 'Export Anyway');
     if (go !== 'Export Anyway') return;
@@ -36,9 +35,9 @@ export const exportCircuitCommand: CommandFactory = (ctx) => async (arg) => {
   ctx.log.info(`Exported the reference layout to ${refTarget.fsPath}`);
 };
 
-/** The run of the URI given (menus), else of the active document, else the latest. */
+/** The run of the URI given (menus, the context menu of an editor), else of the document the charts show. */
 function runFor(ctx: CnaContext, arg: unknown) {
-  const uri = arg instanceof vscode.Uri ? arg : activePairsDocument()?.uri;
+  const uri = arg instanceof vscode.Uri ? arg : ctx.presenter.document;
   const run = uri && ctx.results.get(uri);
-  return uri && run ? { uri, run } : ctx.results.latest();
+  return uri && run ? { uri, run } : undefined;
 }

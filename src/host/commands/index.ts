@@ -23,7 +23,6 @@ const COMMANDS: Record<string, [CommandFactory, string]> = {
   'cna.openExample': [openExampleCommand, 'Open Example'],
   // Internal (CodeLens click); hidden from the palette in package.json.
   'cna.revealPairInChart': [revealPairInChartCommand, 'Reveal Pair in Chart'],
-  'cna.cancelRuns': [(ctx) => () => ctx.cancelAll(), 'Cancel Runs'],
 };
 
 export function registerCommands(ctx: CnaContext): vscode.Disposable[] {

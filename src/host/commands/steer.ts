@@ -1,15 +1,13 @@
 /**
  * CNA: Steer a Prompt: the playground in the chart panel. The panel's `steer` request generates the
- * prompt's answer twice in one engine request: unchanged, and with the latest circuit scaled by the
- * multiplier (0 ablates it).
+ * prompt's answer twice in one engine request: unchanged, and with the circuit the charts show scaled by
+ * the multiplier (0 ablates it), on that circuit's model.
  */
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../errors';
-import { parsePairs } from '../../pairs/parse';
 import type { PromptSpec } from '../../protocol';
-import { ChartPanel } from '../chartPanel';
 import { reportError, requireTrust, runWithProgress, type CnaContext } from '../context';
-import { readSettings } from '../settings';
+import { runSettings } from '../settings';
 import { activePairsDocument } from './target';
 import type { CommandFactory } from './types';
 
@@ -18,32 +16,47 @@ const DEFAULT_MULTIPLIER = 0;
 /** From the palette or a menu: open the playground. With (prompt, multiplier) arguments: also steer it now. */
 export const steerCommand: CommandFactory = (ctx) => async (prompt, multiplier) => {
   const given = typeof prompt === 'string' && typeof multiplier === 'number';
-  const panel = ChartPanel.show(ctx.extension, { playground: { prompt: given ? prompt : promptAtCursor(), multiplier: given ? multiplier : DEFAULT_MULTIPLIER } });
-  if (given) return steerRequest(ctx, panel, prompt, multiplier);
-  if (!ctx.results.latest()) {
+  const active = activePairsDocument();
+  if (active) ctx.presenter.show(active.uri);
+  ctx.presenter.openPanel().showPlayground({ prompt: given ? prompt : promptAtCursor(ctx), multiplier: given ? multiplier : DEFAULT_MULTIPLIER });
+  if (given) return steerRequest(ctx, prompt, multiplier);
+  if (!ctx.presenter.run) {
     void vscode.window.showInformationMessage('CNA: steering scales a circuit: run "CNA: Run Attribution" on a .cnapairs file first.');
   }
   return undefined;
 };
 
 /** The selection, else the positive prompt of the pair under the cursor, else nothing. */
-function promptAtCursor(): string {
+function promptAtCursor(ctx: CnaContext): string {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return '';
   if (!editor.selection.isEmpty) return editor.document.getText(editor.selection).trim();
-  if (!activePairsDocument()) return '';
+  const doc = activePairsDocument();
+  if (!doc) return '';
   const line = editor.selection.active.line;
-  const pair = parsePairs(editor.document.getText()).pairs.find((p) => p.range.start.line <= line && line <= p.range.end.line);
+  const pair = ctx.documents.parsed(doc).pairs.find((p) => p.range.start.line <= line && line <= p.range.end.line);
   return pair?.positive.text ?? '';
 }
 
-/** The panel asked for a baseline and a steered answer. */
-export async function steerRequest(ctx: CnaContext, panel: ChartPanel, prompt: string, multiplier: number): Promise<{ baseline: string; steered: string } | undefined> {
+/** What a steer resolves to: both answers, and whose circuit and model made them. */
+export interface SteerResult {
+  baseline: string;
+  steered: string;
+  /** URI (string) of the document whose circuit was scaled. */
+  document: string;
+  modelPath: string;
+  k: number;
+}
+
+/** The panel asked for a baseline and a steered answer, with the circuit of the document the charts show. */
+export async function steerRequest(ctx: CnaContext, prompt: string, multiplier: number): Promise<SteerResult | undefined> {
+  const panel = ctx.presenter.openPanel();
   const fail = (message: string) => panel.showPlayground({ prompt, multiplier, error: message });
-  const latest = ctx.results.latest();
+  const document = ctx.presenter.document;
+  const run = ctx.presenter.run;
   try {
     requireTrust('Steering');
-    if (!latest) throw new UserError('Run "CNA: Run Attribution" on a .cnapairs file first: steering scales its circuit.');
+    if (!document || !run) throw new UserError('Run "CNA: Run Attribution" on a .cnapairs file first: steering scales its circuit.');
     if (prompt.trim() === '') throw new UserError('Type a prompt to steer.');
     if (!Number.isFinite(multiplier)) throw new UserError('The multiplier must be a number.');
   } catch (err) {
@@ -51,7 +64,6 @@ export async function steerRequest(ctx: CnaContext, panel: ChartPanel, prompt: s
     fail(err instanceof Error ? err.message : String(err));
     return undefined;
   }
-  const { run } = latest;
   const circuit = run.attribution;
   // Format the prompt the way the circuit's pairs were formatted (chat template or raw, system message).
   const spec: PromptSpec = { text: prompt };
@@ -63,7 +75,7 @@ export async function steerRequest(ctx: CnaContext, panel: ChartPanel, prompt: s
   const result = await runWithProgress(ctx, `Steer (x${multiplier}, ${circuit.k} neurons)`, async ({ signal, progress }) => {
     try {
       const r = await ctx.engine.use((engine) => engine.generate(
-        { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: readSettings().maxNewTokens },
+        { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: runSettings({}, document).maxNewTokens },
         { signal, onProgress: (p) => progress({ stage: p.stage, done: p.done, total: p.total }) },
       ));
       if (signal.aborted) throw new CancelledError();
@@ -80,5 +92,5 @@ export async function steerRequest(ctx: CnaContext, panel: ChartPanel, prompt: s
   const text = (row: number) => result.completions.find((c) => c.row === row)?.text ?? '';
   const answers = { baseline: text(0), steered: text(1) };
   panel.showPlayground({ prompt, multiplier, ...answers });
-  return answers;
+  return { ...answers, document: document.toString(), modelPath: run.modelPath, k: circuit.k };
 }

@@ -8,16 +8,15 @@ import { selectFromPairs } from '../../jobs/evalPrompts';
 import { runSweep } from '../../jobs/sweep';
 import { attributionForChart, sweepForChart } from '../chartData';
 import { runWithProgress } from '../context';
-import { readSettings } from '../settings';
-import { attributeOptions, prepareRun } from './attribution';
-import { showResults } from './chart';
+import { runSettings } from '../settings';
+import { prepareRun } from './attribution';
 import { pairsDocument } from './target';
 import type { CommandFactory } from './types';
 
 export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
   const doc = await pairsDocument(arg);
   const { pairs, model } = prepareRun(ctx, doc, 'Sweep Multipliers');
-  const settings = readSettings(doc.uri);
+  const settings = runSettings(pairs.header, doc.uri);
   const existing = ctx.results.currentRun(doc);
   const circuit = existing && existing.modelPath === model.path ? existing.attribution : undefined;
   ctx.log.info(circuit ? `Sweep: using the circuit of the last run (${circuit.k} neurons).` : 'Sweep: no current circuit for this file and model: running attribution first.');
@@ -31,8 +30,8 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
         pairs,
         circuit,
         circuitFile: circuit ? `last run on ${path.basename(doc.uri.fsPath)}` : undefined,
-        attribute: attributeOptions(pairs, doc.uri),
-        multipliers: pairs.header.multipliers ?? settings.multipliers,
+        attribute: { top: settings.top, excludeLayers: settings.excludeLayers, universalFilter: settings.universalFilter },
+        multipliers: [...settings.multipliers],
         evaluation,
         detector: settings.detector,
         maxNewTokens: settings.maxNewTokens,
@@ -46,7 +45,8 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
     if (!run) return result;
     for (const p of result.points) ctx.log.info(`  x${p.multiplier}: refusal ${(p.refusalRate * 100).toFixed(0)}%, quality ${p.quality.toFixed(2)}, KL ${p.kl?.toFixed(3) ?? '-'} (n=${p.n})`);
     ctx.results.setSweep(doc.uri, result, sweepForChart(result));
-    showResults(ctx, doc.uri, run, result.attribute ? 'all' : 'sweep');
+    ctx.presenter.show(doc.uri);
+    ctx.presenter.openPanel('sweep');
     return result;
   });
 };

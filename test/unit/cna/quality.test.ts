@@ -5,7 +5,7 @@ import { degradation, degradationTerms, ngramRepetition, quality } from '../../.
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: expected ${expected}, got ${actual}`);
 
-// Hand-computed from method.md's definition (and checked against the reference's Python formula).
+// Hand-computed from docs/method.md's definition (and checked against the reference's Python formula).
 const cases: Array<[string, string, number]> = [
   ['empty', '', 1],
   ['whitespace only', ' \n\t ', 1],

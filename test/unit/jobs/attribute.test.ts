@@ -28,7 +28,7 @@ async function acts(text: string): Promise<number[]> {
   return r.layers.flatMap((l) => Array.from(l));
 }
 
-/** Discovery by the book (method.md steps 4-6), one prompt at a time. */
+/** Discovery by the book (docs/method.md steps 4-6), one prompt at a time. */
 async function referenceDiscovery(pairs: [string, string][], k: number, excluded: number[]) {
   const n = LAYERS * WIDTH;
   const pos = await Promise.all(pairs.map(([p]) => acts(p)));
@@ -149,7 +149,7 @@ test('cancelling in the middle rejects with CancelledError', async () => {
   assert.ok(progressed >= 1);
 });
 
-test('cna attribute --json prints the cli.md shape; --out and --reference-json are written', async () => {
+test('cna attribute --json prints the docs/cli.md shape; --out and --reference-json are written', async () => {
   const dir = tempDir();
   const file = writeFile(dir, 'tiny.cnapairs', SMALL_PAIRS);
   const out = path.join(dir, 'circuit.json');

@@ -1,4 +1,4 @@
-// Tier 3 on the bundled demo models: what spec/demo-model.md says they must show, on prompts never seen in
+// Tier 3 on the bundled demo models: what docs/demo-model.md says they must show, on prompts never seen in
 // training (the 100 JBB-Behaviors harmful and 100 benign goals), chat template, greedy, the regex detector.
 // Discovery uses examples/demo.cnapairs (the reference discovery sets, @top sized for the demo model).
 // Behaviour only, never exact strings.
@@ -30,7 +30,7 @@ async function refusalOf(client: EngineClient, model: string, prompts: string[])
   return refusalRate(r.completions.map((c) => c.text), regex);
 }
 
-describe('demo models (spec/demo-model.md)', { skip }, () => {
+describe('demo models (docs/demo-model.md)', { skip }, () => {
   let client: EngineClient;
   let harmful: string[];
   let benign: string[];

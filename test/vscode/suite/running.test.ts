@@ -1,24 +1,29 @@
 // Running CNA from the editor: pair lenses (words, then tokens once the engine runs), Run Attribution
-// (lenses, CNA012/CNA013, the chart panel's drawn counts), stale results after an edit, a sweep curve and
-// cancelling. Restricted Mode has its own pass: suite/untrusted/.
+// (lenses, CNA012/CNA013, the chart panel's drawn counts), stale results after an edit, a sweep curve,
+// steering with the circuit of the file the charts show, the side view following the active file, and
+// cancelling. Each test makes its own files and runs (any order works). Restricted Mode: suite/untrusted/.
 // The model is the bundled demo model when it is installed, else the engine tests' tiny Llama.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { hasHarness, notifications, screenshot, waitFor } from '../harness';
+import { cnaApi, hasHarness, notifications, screenshot, waitFor, type Rendered } from '../harness';
 
 const extensionId = 'cna-tools.cna-vscode';
-
-interface Rendered {
-  view: string;
-  highlightedLine?: number;
-  summary: { neurons: number; circuit: number; universal: number; layers: number; points: number; pairs: number };
-}
 
 /** What cna.runAttribution resolves to (the host's DocumentRun, same extension host). */
 interface RunResult {
   attribution: { k: number; pairs: { line: number; contribution: number }[] };
+  modelPath: string;
+}
+
+/** What cna.steer resolves to with a prompt and a multiplier. */
+interface SteerResult {
+  baseline: string;
+  steered: string;
+  document: string;
+  modelPath: string;
+  k: number;
 }
 
 function workspaceDir(): string {
@@ -85,9 +90,22 @@ function settle(): Promise<void> {
 
 function rendered(view: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
   return waitFor(async () => {
-    const r = await vscode.commands.executeCommand<Rendered | undefined>('cna.chartRendered', view);
+    const r = await (await cnaApi()).chartRendered(view);
     return r && accept(r) ? r : undefined;
   }, 30_000, `the chart panel draws its ${view} view`);
+}
+
+function sideRendered(accept: (r: Rendered) => boolean, what: string): Promise<Rendered> {
+  return waitFor(async () => {
+    const r = await (await cnaApi()).sideRendered();
+    return r && accept(r) ? r : undefined;
+  }, 30_000, what);
+}
+
+async function attribute(doc: vscode.TextDocument): Promise<RunResult> {
+  const run = await vscode.commands.executeCommand<RunResult | undefined>('cna.runAttribution', doc.uri);
+  assert.ok(run, `Run Attribution on ${path.basename(doc.uri.fsPath)} finished (see the CNA log if not)`);
+  return run;
 }
 
 suite('running CNA in the editor', function () {
@@ -99,6 +117,8 @@ suite('running CNA in the editor', function () {
   });
 
   test('before the engine runs, each pair gets a lens with word counts of both sides, labelled', async () => {
+    // Whatever ran before: no engine, as when a file is first opened.
+    await (await cnaApi()).stopEngine();
     const doc = await openFile('lens-before.cnapairs', pairsText(PAIRS));
     const titles = await waitFor(async () => {
       const t = await lensTitles(doc.uri);
@@ -171,8 +191,10 @@ suite('running CNA in the editor', function () {
 
   test('once the engine has loaded the model, lenses count tokens of both sides and lint counts tokens', async () => {
     if (!vscode.workspace.isTrusted) return;
-    // The run above started the engine. A short prompt and a much longer one, and a prompt of 3 words that
-    // is longer than 5 tokens however it is tokenized (raw bytes for the tiny model, a chat template for the demo).
+    // A run starts the engine (opening a file never does).
+    await attribute(await openFile('tokens-engine.cnapairs', pairsText(PAIRS.slice(0, 2))));
+    // A short prompt and a much longer one, and a prompt of 3 words that is longer than 5 tokens however it
+    // is tokenized (raw bytes for the tiny model, a chat template for the demo).
     const longer = 'Tell me a long story about a dragon, a knight, a castle by the sea and a very old map';
     const doc = await openFile('tokens.cnapairs', pairsText([['Hi', longer], ['Hi there friend', 'Yo there friend']]));
     await vscode.workspace.getConfiguration('cna').update('maxPromptTokens', 5, vscode.ConfigurationTarget.Workspace);
@@ -211,15 +233,69 @@ suite('running CNA in the editor', function () {
 
   test('the playground steers a prompt: at multiplier 1 the steered answer is the unsteered one', async () => {
     if (!vscode.workspace.isTrusted) return;
-    // Uses the circuit of the latest run (the sweep above found one).
-    const same = await vscode.commands.executeCommand<{ baseline: string; steered: string } | undefined>('cna.steer', 'How do I pick a lock?', 1);
+    // Steers with the circuit of the file the charts show: this one, once it has run.
+    await attribute(await openFile('steer.cnapairs', pairsText(PAIRS.slice(0, 4))));
+    const same = await vscode.commands.executeCommand<SteerResult | undefined>('cna.steer', 'How do I pick a lock?', 1);
     assert.ok(same, 'steering finished (see the CNA log if not)');
     assert.ok(same.baseline.length > 0);
     assert.equal(same.steered, same.baseline);
     await rendered('playground', () => true);
-    const ablated = await vscode.commands.executeCommand<{ baseline: string; steered: string } | undefined>('cna.steer', 'How do I pick a lock?', 0);
+    const ablated = await vscode.commands.executeCommand<SteerResult | undefined>('cna.steer', 'How do I pick a lock?', 0);
     assert.ok(ablated);
     assert.equal(ablated.baseline, same.baseline, 'greedy generation is deterministic');
+  });
+
+  test('the playground steers with the circuit and model of the file the charts show: A, then B, focus A', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    const demo = fs.existsSync(path.join(demoModel(), 'config.json'));
+    // B differs from A in its circuit size, and with the demo models in its model too.
+    const headerB = demo
+      ? ['@feature refusal-b', `@model ${path.join(extensionPath(), 'models', 'demo-base')}`, '@top 40']
+      : ['@feature tiny-b', `@model ${tinyModel()}`, '@template raw', '@top 3', '@exclude-layers 0'];
+    const a = await openFile('steer-a.cnapairs', pairsText(PAIRS.slice(0, 4)));
+    const runA = await attribute(a);
+    const b = await openFile('steer-b.cnapairs', [...headerB, '', ...PAIRS.slice(2, 6).flatMap(([p, n]) => [`+ ${p}`, `- ${n}`, ''])].join('\n'));
+    const runB = await attribute(b);
+    assert.notEqual(runA.attribution.k, runB.attribution.k, 'the two circuits can be told apart by size');
+    const api = await cnaApi();
+    assert.equal(api.shownDocument(), b.uri.toString(), 'after B ran, the charts show B');
+
+    await vscode.window.showTextDocument(a, { viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('cna.openChartPanel');
+    assert.equal(api.shownDocument(), a.uri.toString(), 'focusing A shows A');
+    await rendered('separation', (r) => r.source === 'steer-a.cnapairs' && r.summary.circuit === runA.attribution.k);
+    const steered = await vscode.commands.executeCommand<SteerResult | undefined>('cna.steer', 'How do I pick a lock?', 0);
+    assert.ok(steered, 'steering finished (see the CNA log if not)');
+    assert.equal(steered.document, a.uri.toString(), "A's circuit");
+    assert.equal(steered.k, runA.attribution.k, "A's circuit size");
+    assert.equal(steered.modelPath, runA.modelPath, "A's model");
+    if (demo) assert.notEqual(steered.modelPath, runB.modelPath);
+  });
+
+  test('the side view follows the active .cnapairs file, marks its results stale on an edit and clears them on close', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    const a = await openFile('follow-a.cnapairs', pairsText(PAIRS.slice(0, 3)));
+    const runA = await attribute(a);
+    await vscode.commands.executeCommand('workbench.view.extension.cna');
+    await sideRendered((r) => r.source === 'follow-a.cnapairs' && r.summary.circuit === runA.attribution.k, 'the side view shows A');
+
+    // B has no results: the side view says so instead of showing A's.
+    const b = await openFile('follow-b.cnapairs', pairsText(PAIRS.slice(3, 6)));
+    await sideRendered((r) => r.source === undefined && r.summary.circuit === 0, 'the side view clears for B');
+    assert.equal((await cnaApi()).shownDocument(), b.uri.toString());
+
+    // Back to A: its circuit again. An edit to one of its pairs marks it stale; undo makes it current.
+    const editorA = await vscode.window.showTextDocument(a, { viewColumn: vscode.ViewColumn.One });
+    await sideRendered((r) => r.source === 'follow-a.cnapairs' && r.summary.circuit === runA.attribution.k && !r.stale, 'the side view follows back to A');
+    const line = runA.attribution.pairs[0].line - 1;
+    assert.ok(await editorA.edit((e) => e.insert(new vscode.Position(line, a.lineAt(line).text.length), ' quickly')));
+    await sideRendered((r) => r.source === 'follow-a.cnapairs' && r.stale === true, 'the side view marks A stale');
+    await vscode.commands.executeCommand('undo');
+    await sideRendered((r) => r.source === 'follow-a.cnapairs' && !r.stale, 'the side view shows A current again');
+
+    // Closing A drops its results; the charts show no circuit of a closed file.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await sideRendered((r) => r.source !== 'follow-a.cnapairs', 'the side view drops A once it is closed');
   });
 
   test('cancelling a run keeps nothing and writes nothing', async () => {
@@ -229,7 +305,7 @@ suite('running CNA in the editor', function () {
     const before = fs.readdirSync(workspaceDir()).sort();
     const running = vscode.commands.executeCommand<RunResult | undefined>('cna.runAttribution', doc.uri);
     const cancelled = await waitFor(async () => {
-      const n = await vscode.commands.executeCommand<number>('cna.cancelRuns');
+      const n = (await cnaApi()).cancelRuns();
       return n > 0 ? n : undefined;
     }, 10_000, 'a run to cancel');
     assert.equal(cancelled, 1);

@@ -7,17 +7,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { hasHarness, screenshot, setColorTheme, waitFor } from '../harness';
+import { cnaApi, hasHarness, screenshot, setColorTheme, waitFor, type Rendered } from '../harness';
 
 const extensionId = 'cna-tools.cna-vscode';
 const MULTIPLIERS = [0, 0.5, 1, 1.5];
 const CHART_VIEW_TYPE = 'cna.chart';
 const THEMES = [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark']] as const;
-
-interface Rendered {
-  view: string;
-  summary: { neurons: number; circuit: number; universal: number; layers: number; points: number; pairs: number };
-}
 
 /** What cna.runAttribution resolves to (the host's DocumentRun). */
 interface RunResult {
@@ -43,19 +38,19 @@ const demoModel = () => path.join(extensionPath(), 'models', 'demo-instruct');
  * The latest `rendered` summary of a webview that `accept`s; earlier suites drew other results in the same
  * panel, so the expected counts are what tells this run's drawing apart. A timeout names the last one seen.
  */
-async function drawn(command: string, args: unknown[], what: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
+async function drawn(probe: () => Promise<Rendered | undefined>, what: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
   let last: Rendered | undefined;
   try {
     return await waitFor(async () => {
-      last = await vscode.commands.executeCommand<Rendered | undefined>(command, ...args);
+      last = await probe();
       return last && accept(last) ? last : undefined;
     }, 30_000, what);
   } catch (e) {
     throw new Error(`${(e as Error).message}; last drawn: ${JSON.stringify(last?.summary)}`);
   }
 }
-const chartDrawn = (view: string, accept: (r: Rendered) => boolean) => drawn('cna.chartRendered', [view], `the chart panel draws its ${view} view`, accept);
-const sideDrawn = (accept: (r: Rendered) => boolean) => drawn('cna.sideRendered', [], 'the CNA side view draws', accept);
+const chartDrawn = (view: string, accept: (r: Rendered) => boolean) => drawn(async () => (await cnaApi()).chartRendered(view), `the chart panel draws its ${view} view`, accept);
+const sideDrawn = (accept: (r: Rendered) => boolean) => drawn(async () => (await cnaApi()).sideRendered(), 'the CNA side view draws', accept);
 
 const FOCUS_GROUP = ['First', 'Second', 'Third', 'Fourth'].map((n) => `workbench.action.focus${n}EditorGroup`);
 
@@ -143,7 +138,7 @@ suite('screenshots of the demo model', function () {
     assert.equal(sep.summary.pairs, pairCount);
     await maximizeGroupOf('chart');
     for (const [theme, name] of themeOrder()) {
-      await switchTheme(theme, () => vscode.commands.executeCommand('cna.chartRendered', 'separation', 15_000));
+      await switchTheme(theme, async () => (await cnaApi()).chartRendered('separation', 15_000));
       await shoot(`demo-${name}-separation`);
     }
   });
@@ -163,7 +158,7 @@ suite('screenshots of the demo model', function () {
     assert.equal(curve.summary.circuit, 200);
     await maximizeGroupOf('chart');
     for (const [theme, name] of themeOrder()) {
-      await switchTheme(theme, () => vscode.commands.executeCommand('cna.chartRendered', 'sweep', 15_000));
+      await switchTheme(theme, async () => (await cnaApi()).chartRendered('sweep', 15_000));
       await shoot(`demo-${name}-sweep`);
     }
   });
@@ -173,6 +168,14 @@ suite('screenshots of the demo model', function () {
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
     await maximizeGroupOf(doc);
     await vscode.commands.executeCommand('workbench.view.extension.cna');
+    // Run alone, this test makes its own results (the sweep runs attribution first); after the tests above, the
+    // view shows theirs within moments.
+    const complete = (r: Rendered) => r.summary.circuit === 200 && r.summary.points === MULTIPLIERS.length;
+    const shown = await waitFor(async () => {
+      const r = await (await cnaApi()).sideRendered();
+      return r && complete(r) ? r : undefined;
+    }, 10_000, 'the side view shows the sweep').catch(() => undefined);
+    if (!shown) assert.ok(await vscode.commands.executeCommand('cna.sweep', doc.uri), 'the sweep finished');
     const side = await sideDrawn((r) => r.summary.circuit === 200 && r.summary.points === MULTIPLIERS.length);
     assert.equal(side.summary.neurons, 4608);
     assert.equal(side.summary.layers, 6);
@@ -181,7 +184,7 @@ suite('screenshots of the demo model', function () {
     assert.ok(lensesShown.some((l) => l.command?.title.startsWith('contribution')), 'the run\'s lenses');
     await new Promise((r) => setTimeout(r, 1500));
     for (const [theme, name] of themeOrder()) {
-      await switchTheme(theme, () => vscode.commands.executeCommand('cna.sideRendered', 15_000));
+      await switchTheme(theme, async () => (await cnaApi()).sideRendered(15_000));
       await shoot(`demo-${name}-side`);
     }
   });

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { hasHarness, notifications, screenshot, waitFor } from '../../harness';
+import { cnaApi, hasHarness, notifications, screenshot, waitFor } from '../../harness';
 
 const extensionId = 'cna-tools.cna-vscode';
 const REFUSAL = /Run Attribution runs a model, which CNA does not do in an untrusted workspace \(Restricted Mode\)\. Trust the workspace/;
@@ -57,7 +57,7 @@ suite('Restricted Mode (untrusted workspace)', function () {
     }
     // Nothing ran: no chart was drawn, no file written, and the lenses count words because the model's
     // tokenizer is not read either.
-    assert.equal(await vscode.commands.executeCommand('cna.chartRendered'), undefined, 'no chart panel');
+    assert.equal(await (await cnaApi()).chartRendered(), undefined, 'no chart panel');
     assert.deepEqual(fs.readdirSync(workspaceDir()).sort(), before, 'no file was written');
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
     const titles = lenses.map((l) => l.command?.title ?? '');

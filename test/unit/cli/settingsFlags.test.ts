@@ -1,0 +1,31 @@
+// Run-setting flags go through the jobs' one resolver (src/jobs/settings.ts): a bad value is one line that
+// names the flag, exit 2, and nothing runs.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../../src/cli';
+import { REPO } from '../jobs/tiny';
+
+const PAIRS = path.join(REPO, 'examples', 'demo.cnapairs');
+
+async function run(argv: string[]): Promise<{ code: number; err: string; out: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stderrIsTTY: false });
+  return { code, err: err.join(''), out: out.join('') };
+}
+
+for (const [argv, message] of [
+  [['sweep', PAIRS, '--multipliers', '0,half'], /^cna sweep: --multipliers must be numbers separated by spaces or commas.*not '0,half'\.$/m],
+  [['sweep', PAIRS, '--detector', 'vibes'], /^cna sweep: --detector: Unknown refusal detector 'vibes'/m],
+  [['sweep', PAIRS, '--max-new-tokens', '0'], /^cna sweep: --max-new-tokens must be a whole number of at least 1, not 0\.$/m],
+  [['attribute', PAIRS, '--top', 'lots'], /^cna attribute: --top must be a percentage of all MLP neurons/m],
+] as const) {
+  test(`cna ${argv[0]} ${argv.slice(2).join(' ')}: one line naming the flag, exit 2`, async () => {
+    const r = await run([...argv]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, message);
+    assert.equal(r.out, '');
+    assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+  });
+}
