@@ -20,10 +20,21 @@ const check = (ok, what) => {
 try {
   const tarball = argv.includes('--tarball')
     ? argv[argv.indexOf('--tarball') + 1]
-    : execFileSync(process.execPath, [join(root, 'scripts', 'pack-cli.mjs'), '--out', join(scratch, 'pack')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop();
+    : execFileSync(process.execPath, [join(root, 'scripts', 'pack-cli.mjs'), '--out', join(scratch, 'pack')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+        .trim()
+        .split('\n')
+        .pop();
   const prefix = join(scratch, 'prefix');
   // No network: npm may not fetch anything, and could not if it tried.
-  const offline = { ...process.env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_cache: join(scratch, 'cache'), npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const offline = {
+    ...process.env,
+    npm_config_registry: 'http://127.0.0.1:9/',
+    npm_config_cache: join(scratch, 'cache'),
+    npm_config_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  };
   const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, tarball], { env: offline, encoding: 'utf8' });
   check(install.status === 0, `npm install -g --offline ${tarball.split('/').pop()} into a fresh prefix${install.status ? `: ${install.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
   const bin = process.platform === 'win32' ? join(prefix, 'cna.cmd') : join(prefix, 'bin', 'cna');
@@ -42,7 +53,10 @@ try {
   const att = cna('attribute', 'demo.cnapairs', '--out', 'circuit.json');
   const circuit = att.status === 0 && existsSync(join(ws, 'circuit.json')) ? JSON.parse(readFileSync(join(ws, 'circuit.json'), 'utf8')) : undefined;
   const neurons = circuit?.neurons?.length ?? circuit?.circuit?.length;
-  check(att.status === 0 && neurons === 200, `cna attribute demo.cnapairs on the bundled demo model: ${neurons ?? '?'} neurons (exit ${att.status})${att.status ? `: ${att.stderr.trim().split('\n').pop()}` : ''}`);
+  check(
+    att.status === 0 && neurons === 200,
+    `cna attribute demo.cnapairs on the bundled demo model: ${neurons ?? '?'} neurons (exit ${att.status})${att.status ? `: ${att.stderr.trim().split('\n').pop()}` : ''}`,
+  );
   check(/demo-instruct/.test(att.stdout + att.stderr + JSON.stringify(circuit?.model ?? '')), 'the model is the bundled demo-instruct');
 } finally {
   rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });

@@ -44,22 +44,29 @@ try {
   for (const f of ['package.json', 'README.md', 'dist/cjs']) copy(`node_modules/onnxruntime-common/${f}`);
 
   writeFileSync(join(stage, 'README.md'), readme());
-  writeFileSync(join(stage, 'package.json'), `${JSON.stringify({
-    name: 'cna-cli',
-    version: manifest.version,
-    description: 'Contrastive Neuron Attribution on the command line: find the MLP neurons of a local ONNX language model that carry a behaviour such as refusal, and steer it by scaling them.',
-    license: manifest.license,
-    repository: manifest.repository,
-    bugs: manifest.bugs,
-    homepage: manifest.homepage,
-    keywords: manifest.keywords,
-    engines: { node: manifest.engines.node },
-    os: ['linux', 'darwin', 'win32'],
-    cpu: ['x64', 'arm64'],
-    bin: { cna: 'dist/cli.js' },
-    dependencies: { 'onnxruntime-node': node.version, 'onnxruntime-common': common.version },
-    bundleDependencies: ['onnxruntime-node', 'onnxruntime-common'],
-  }, null, 2)}\n`);
+  writeFileSync(
+    join(stage, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'cna-cli',
+        version: manifest.version,
+        description: 'Contrastive Neuron Attribution on the command line: find the MLP neurons of a local ONNX language model that carry a behaviour such as refusal, and steer it by scaling them.',
+        license: manifest.license,
+        repository: manifest.repository,
+        bugs: manifest.bugs,
+        homepage: manifest.homepage,
+        keywords: manifest.keywords,
+        engines: { node: manifest.engines.node },
+        os: ['linux', 'darwin', 'win32'],
+        cpu: ['x64', 'arm64'],
+        bin: { cna: 'dist/cli.js' },
+        dependencies: { 'onnxruntime-node': node.version, 'onnxruntime-common': common.version },
+        bundleDependencies: ['onnxruntime-node', 'onnxruntime-common'],
+      },
+      null,
+      2,
+    )}\n`,
+  );
 
   mkdirSync(outDir, { recursive: true });
   const out = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: stage, encoding: 'utf8' }))[0];

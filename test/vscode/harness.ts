@@ -43,7 +43,11 @@ export async function click(selector: string): Promise<boolean> {
   return true;
 }
 
-export interface WorkbenchElement { text: string; className: string; data: Record<string, string> }
+export interface WorkbenchElement {
+  text: string;
+  className: string;
+  data: Record<string, string>;
+}
 
 /** The workbench elements a selector finds (text, classes, data-* attributes), or undefined without a harness. */
 export async function elements(selector: string): Promise<WorkbenchElement[] | undefined> {

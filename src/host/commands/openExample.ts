@@ -17,10 +17,10 @@ export const openExampleCommand: CommandFactory = (ctx) => async () => {
   const target = workspace
     ? vscode.Uri.joinPath(workspace.uri, FOLDER)
     : await vscode.window.showSaveDialog({
-      title: 'CNA: a new folder for the example files',
-      saveLabel: 'Create Examples Folder',
-      defaultUri: vscode.Uri.file(`${os.homedir()}/${FOLDER}`),
-    });
+        title: 'CNA: a new folder for the example files',
+        saveLabel: 'Create Examples Folder',
+        defaultUri: vscode.Uri.file(`${os.homedir()}/${FOLDER}`),
+      });
   if (!target) return undefined;
 
   await vscode.workspace.fs.createDirectory(target);

@@ -16,7 +16,7 @@ const dlerror = (lib: string, provider = 'cuda') => `Failed to load library libo
 test('cuda here, without its provider files: the exact files and the folder they go in', async (t) => {
   const folder = ortBinaryFolder();
   if (fs.existsSync(path.join(folder, 'libonnxruntime_providers_cuda.so'))) {
-    t.skip('onnxruntime-node\'s CUDA provider is installed here');
+    t.skip("onnxruntime-node's CUDA provider is installed here");
     return;
   }
   const r = await runCli(['inspect', '--model', TINY, '--execution-provider', 'cuda']);
@@ -32,9 +32,14 @@ test('cuda here, without its provider files: the exact files and the folder they
 });
 
 test('provider files missing: named, in the folder they belong in', () => {
-  assert.equal(missingForProvider('cuda', 'Failed to load shared library', linux([])),
-    'missing libonnxruntime_providers_shared.so and libonnxruntime_providers_cuda.so in /ext/ort (onnxruntime-node\'s CUDA 12 provider, which CNA does not ship; the README\'s "Remote and GPU" section says how to add it)');
-  assert.match(missingForProvider('tensorrt', 'Failed to load shared library', linux(['libonnxruntime_providers_shared.so']))!, /^missing libonnxruntime_providers_tensorrt\.so in \/ext\/ort \(onnxruntime-node's TensorRT provider/);
+  assert.equal(
+    missingForProvider('cuda', 'Failed to load shared library', linux([])),
+    'missing libonnxruntime_providers_shared.so and libonnxruntime_providers_cuda.so in /ext/ort (onnxruntime-node\'s CUDA 12 provider, which CNA does not ship; the README\'s "Remote and GPU" section says how to add it)',
+  );
+  assert.match(
+    missingForProvider('tensorrt', 'Failed to load shared library', linux(['libonnxruntime_providers_shared.so']))!,
+    /^missing libonnxruntime_providers_tensorrt\.so in \/ext\/ort \(onnxruntime-node's TensorRT provider/,
+  );
 });
 
 test('provider files present, a system library missing: the library and what it is part of', () => {

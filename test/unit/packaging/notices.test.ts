@@ -22,7 +22,12 @@ test('the committed THIRD_PARTY_NOTICES.md is what the generator writes from the
 });
 
 test('every package in a bundle, and onnxruntime-node, is credited with its licence text', () => {
-  const packages = new Set(Object.values(inputs).flat().map((i) => notices.packageOf(i)).filter((p): p is string => p !== undefined));
+  const packages = new Set(
+    Object.values(inputs)
+      .flat()
+      .map((i) => notices.packageOf(i))
+      .filter((p): p is string => p !== undefined),
+  );
   packages.add('node_modules/onnxruntime-node').add('node_modules/onnxruntime-common');
   assert.ok(packages.has('node_modules/@huggingface/tokenizers') && packages.has('node_modules/chart.js'), [...packages].join());
   const sections = committed.split(/^## /m).slice(1);
@@ -33,7 +38,10 @@ test('every package in a bundle, and onnxruntime-node, is credited with its lice
     assert.match(section, /```\n[\s\S]*(Permission|Apache License|copyright)[\s\S]*```/i, `${name}: licence text`);
   }
   // Apache-2.0 asks for the licence itself, not a summary.
-  assert.match(sections.find((s) => s.startsWith('@huggingface/tokenizers '))!, /Apache License\s+Version 2\.0/);
+  assert.match(
+    sections.find((s) => s.startsWith('@huggingface/tokenizers '))!,
+    /Apache License\s+Version 2\.0/,
+  );
 });
 
 test('nested copies count as their own package; our sources are not third-party', () => {

@@ -56,7 +56,11 @@ test('each platform ships its binding and the libraries it links, and nothing of
     'win32-arm64': ['dxcompiler.dll', 'dxil.dll', 'onnxruntime.dll', 'onnxruntime_binding.node'],
   };
   for (const t of targets.TARGETS) {
-    assert.deepEqual(targets.nativeFiles(root, t).map((f) => path.basename(f)), expect[t], t);
+    assert.deepEqual(
+      targets.nativeFiles(root, t).map((f) => path.basename(f)),
+      expect[t],
+      t,
+    );
   }
 });
 
@@ -67,7 +71,10 @@ test('vsce ls lists exactly the runtime files, for linux-x64 and for win32-x64',
   try {
     const windows = path.join(scratch, 'win32-x64.vscodeignore');
     fs.writeFileSync(windows, targets.ignoreFileFor(root, 'win32-x64'));
-    for (const [t, ignoreFile] of [['linux-x64', path.join(root, '.vscodeignore')], ['win32-x64', windows]]) {
+    for (const [t, ignoreFile] of [
+      ['linux-x64', path.join(root, '.vscodeignore')],
+      ['win32-x64', windows],
+    ]) {
       const files = await vsce.listFiles({ cwd: root, ignoreFile, packageManager: 0 });
       assert.deepEqual(targets.checkPackageFiles(root, t, files), [], t);
       const native = files.filter((f) => f.startsWith(`${targets.ORT_BIN}/`)).sort();
@@ -78,23 +85,48 @@ test('vsce ls lists exactly the runtime files, for linux-x64 and for win32-x64',
   }
 });
 
-test('every target\'s ignore file allows exactly its own native files', () => {
+test("every target's ignore file allows exactly its own native files", () => {
   for (const t of targets.TARGETS) {
-    const allowed = targets.ignoreFileFor(root, t).split('\n').filter((l) => l.startsWith(`!${targets.ORT_BIN}/`)).map((l) => l.slice(1));
+    const allowed = targets
+      .ignoreFileFor(root, t)
+      .split('\n')
+      .filter((l) => l.startsWith(`!${targets.ORT_BIN}/`))
+      .map((l) => l.slice(1));
     assert.deepEqual(allowed, targets.nativeFiles(root, t), t);
   }
 });
 
-test('the check fails a package with a missing library, another platform\'s binary or a source file', () => {
+test("the check fails a package with a missing library, another platform's binary or a source file", () => {
   const good = [
-    'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md', 'dist/extension.js', 'dist/cli.js',
-    'dist/worker.js', 'dist/webview.js', 'node_modules/onnxruntime-node/dist/index.js', 'node_modules/onnxruntime-node/dist/binding.js',
-    'node_modules/onnxruntime-common/dist/cjs/index.js', 'models/demo-instruct/model.onnx', 'models/demo-instruct/tokenizer.json',
-    'models/demo-base/model.onnx', 'examples/demo.cnapairs', 'media/icon.png', ...targets.nativeFiles(root, 'linux-x64'),
+    'package.json',
+    'README.md',
+    'CHANGELOG.md',
+    'LICENSE',
+    'THIRD_PARTY_NOTICES.md',
+    'dist/extension.js',
+    'dist/cli.js',
+    'dist/worker.js',
+    'dist/webview.js',
+    'node_modules/onnxruntime-node/dist/index.js',
+    'node_modules/onnxruntime-node/dist/binding.js',
+    'node_modules/onnxruntime-common/dist/cjs/index.js',
+    'models/demo-instruct/model.onnx',
+    'models/demo-instruct/tokenizer.json',
+    'models/demo-base/model.onnx',
+    'examples/demo.cnapairs',
+    'media/icon.png',
+    ...targets.nativeFiles(root, 'linux-x64'),
   ];
   assert.deepEqual(targets.checkPackageFiles(root, 'linux-x64', good), []);
   const lib = `${targets.ORT_BIN}/linux/x64/libonnxruntime.so.1`;
-  assert.deepEqual(targets.checkPackageFiles(root, 'linux-x64', good.filter((f) => f !== lib)), [`missing ${lib}`]);
+  assert.deepEqual(
+    targets.checkPackageFiles(
+      root,
+      'linux-x64',
+      good.filter((f) => f !== lib),
+    ),
+    [`missing ${lib}`],
+  );
   const mac = `${targets.ORT_BIN}/darwin/arm64/libonnxruntime.1.dylib`;
   assert.deepEqual(targets.checkPackageFiles(root, 'linux-x64', [...good, mac]), [`not for linux-x64: ${mac}`]);
   assert.deepEqual(targets.checkPackageFiles(root, 'linux-x64', [...good, 'src/cli.ts']), ['not a runtime file: src/cli.ts']);

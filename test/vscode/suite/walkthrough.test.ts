@@ -13,7 +13,11 @@ import { click, elements, hasHarness, screenshot, waitFor } from '../harness';
 const EXTENSION = 'cna-tools.cna-vscode';
 const CATEGORY = `${EXTENSION}#gettingStarted`;
 
-interface Step { id: string; title: string; completionEvents: string[] }
+interface Step {
+  id: string;
+  title: string;
+  completionEvents: string[];
+}
 
 function steps(): Step[] {
   const ext = vscode.extensions.getExtension(EXTENSION);
@@ -58,7 +62,10 @@ async function expectTicked(step: Step): Promise<void> {
 
 async function waitForTab(accept: (label: string) => boolean): Promise<string | undefined> {
   for (let i = 0; i < 50; i++) {
-    const label = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).find(accept);
+    const label = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .map((t) => t.label)
+      .find(accept);
     if (label) return label;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -87,7 +94,10 @@ suite('the Getting Started walkthrough', function () {
 
   test('five steps, each completed by the real command its button runs', () => {
     const all = steps();
-    assert.deepEqual(all.map((s) => s.id), ['openExample', 'runAttribution', 'openChart', 'sweep', 'selectModel']);
+    assert.deepEqual(
+      all.map((s) => s.id),
+      ['openExample', 'runAttribution', 'openChart', 'sweep', 'selectModel'],
+    );
     const contributed = new Set((vscode.extensions.getExtension(EXTENSION)!.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command));
     for (const s of all) {
       assert.equal(s.completionEvents.length, 1, s.id);
@@ -102,7 +112,12 @@ suite('the Getting Started walkthrough', function () {
     assert.ok(folder);
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', CATEGORY, false);
     assert.ok(await waitForTab((l) => /Walkthrough|Get Started/i.test(l)), 'the walkthrough editor is open');
-    if (hasHarness()) assert.deepEqual((await elements('.getting-started-step'))?.map((e) => e.data.stepId), steps().map(fullId), 'all five steps on screen');
+    if (hasHarness())
+      assert.deepEqual(
+        (await elements('.getting-started-step'))?.map((e) => e.data.stepId),
+        steps().map(fullId),
+        'all five steps on screen',
+      );
     for (const step of steps()) assert.equal(await ticked(step), hasHarness() ? false : undefined, `${step.id} not done yet`);
 
     await showStep(0, openExample);
@@ -117,10 +132,14 @@ suite('the Getting Started walkthrough', function () {
     await showStep(1, runAttribution);
     await press('Run Attribution', 'cna.runAttribution');
     const uri = vscode.Uri.file(demo);
-    await waitFor(async () => {
-      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 200);
-      return lenses.some((l) => /^contribution /.test(l.command?.title ?? '')) ? true : undefined;
-    }, 120_000, 'Run Attribution on the visible demo file: the pair lenses show contributions');
+    await waitFor(
+      async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 200);
+        return lenses.some((l) => /^contribution /.test(l.command?.title ?? '')) ? true : undefined;
+      },
+      120_000,
+      'Run Attribution on the visible demo file: the pair lenses show contributions',
+    );
     await expectTicked(runAttribution);
 
     await showStep(2, openChart);
@@ -130,10 +149,14 @@ suite('the Getting Started walkthrough', function () {
 
     await showStep(3, sweep);
     await press('Sweep Multipliers', 'cna.sweep');
-    await waitFor(async () => {
-      const r = await vscode.commands.executeCommand<{ summary: { points: number } } | undefined>('cna.chartRendered', 'sweep');
-      return r && r.summary.points === 2 ? r : undefined;
-    }, 180_000, 'Sweep Multipliers from the walkthrough draws its curve, one point per multiplier (0 and 1)');
+    await waitFor(
+      async () => {
+        const r = await vscode.commands.executeCommand<{ summary: { points: number } } | undefined>('cna.chartRendered', 'sweep');
+        return r && r.summary.points === 2 ? r : undefined;
+      },
+      180_000,
+      'Sweep Multipliers from the walkthrough draws its curve, one point per multiplier (0 and 1)',
+    );
     await expectTicked(sweep);
 
     await showStep(4, selectModel);
@@ -145,7 +168,7 @@ suite('the Getting Started walkthrough', function () {
     await screenshot('walkthrough-7-all-done');
   });
 
-  test('Open Example again keeps the user\'s edits and opens the same file', async () => {
+  test("Open Example again keeps the user's edits and opens the same file", async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
     const demo = path.join(folder.uri.fsPath, 'cna-examples', 'demo.cnapairs');
