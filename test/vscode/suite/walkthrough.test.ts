@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { click, elements, hasHarness, screenshot, waitFor } from '../harness';
+import { click, cnaApi, elements, hasHarness, screenshot, waitFor } from '../harness';
 
 const EXTENSION = 'cna-tools.cna-vscode';
 const CATEGORY = `${EXTENSION}#gettingStarted`;
@@ -151,7 +151,7 @@ suite('the Getting Started walkthrough', function () {
     await press('Sweep Multipliers', 'cna.sweep');
     await waitFor(
       async () => {
-        const r = await vscode.commands.executeCommand<{ summary: { points: number } } | undefined>('cna.chartRendered', 'sweep');
+        const r = await (await cnaApi()).chartRendered('sweep');
         return r && r.summary.points === 2 ? r : undefined;
       },
       180_000,
