@@ -26,6 +26,8 @@ export interface ModelConfig {
   headDim?: number;
   maxPositions?: number;
   vocabSize?: number;
+  /** Routed experts per layer (mixture-of-experts configs: num_experts, num_local_experts, n_routed_experts). */
+  experts?: number;
   /** EOS ids from config.json (generation_config.json wins when present). */
   eos: number[];
   bos?: number;
@@ -222,6 +224,7 @@ export function parseConfig(raw: Record<string, unknown>): ModelConfig {
     headDim: num(c.head_dim) ?? (hidden && numHeads ? hidden / numHeads : undefined),
     maxPositions: num(c.max_position_embeddings),
     vocabSize: num(c.vocab_size),
+    experts: num(c.num_experts) ?? num(c.num_local_experts) ?? num(c.n_routed_experts),
     eos: idList(c.eos_token_id),
     bos: num(c.bos_token_id),
     pad: num(c.pad_token_id),

@@ -65,6 +65,10 @@ export function defaultThreads(): number {
 
 export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<EngineModel> {
   const folder = openModelFolder(ref.path, { variant: ref.variant });
+  const { experts, modelType } = folder.config;
+  if (experts !== undefined && experts > 1) {
+    throw new UserError(`This model is a mixture of experts (${modelType ?? 'config.json'}: ${experts} routed experts per layer); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`);
+  }
   const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate);
   const additive = opts.additive ?? false;
   const { instrumented, info, externalFolder } = readAndInstrument(folder, additive);
