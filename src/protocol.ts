@@ -11,6 +11,14 @@ export interface PromptSpec {
   raw?: boolean;
   /** Optional system message (`@system`). */
   system?: string;
+  /**
+   * Format as the reference implementation (neuron_steer) does: the chat template only when the model's name
+   * contains "instruct" or "chat", rendered to text and then tokenised again WITH special tokens (two BOS on
+   * Llama 3), `raw` ignored.
+   */
+  reference?: boolean;
+  /** The date a template prints (`strftime_now`), YYYY-MM-DD. Default 2024-07-26; in reference mode, today. */
+  date?: string;
 }
 
 export interface NeuronRef {

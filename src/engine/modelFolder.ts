@@ -44,6 +44,8 @@ export interface GenerationConfig {
 export interface ModelFolder {
   /** The folder holding config and tokenizer files (real path). */
   root: string;
+  /** The model's name: the Hugging Face repository (`org/name`) for a cache folder, else the folder's name. */
+  name: string;
   /** The chosen ONNX file as the user's folder names it (may be a symlink into a HF cache `blobs/`). */
   onnxPath: string;
   /** Variant name: the file name without `.onnx` (e.g. `model_q4`). */
@@ -103,7 +105,7 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
   const config = parseConfig(optionalJson(path.join(root, 'config.json')));
   const generation = parseGenerationConfig(optionalJson(path.join(root, 'generation_config.json')));
   return {
-    root: realRoot, onnxPath, variant, available, config, generation, tokenizerJson, tokenizerConfig,
+    root: realRoot, name: modelName(root), onnxPath, variant, available, config, generation, tokenizerJson, tokenizerConfig,
     chatTemplate: findChatTemplate(root, tokenizerConfig),
   };
 }
@@ -121,6 +123,11 @@ function resolveHfCacheRepo(dir: string): string {
   if (all.length === 0) throw new UserError(`${dir} is a Hugging Face cache folder without snapshots.`);
   all.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
   return all[0];
+}
+
+function modelName(root: string): string {
+  const cache = /models--([^/\\]+)[/\\]snapshots[/\\][^/\\]+$/.exec(root);
+  return cache ? cache[1].split('--').join('/') : path.basename(root);
 }
 
 /** The user may point at the `onnx/` subfolder; the tokenizer then lives one level up. */

@@ -87,7 +87,7 @@ export class EngineService {
     let entry = this.tokenizers.get(ref.path);
     if (!entry) {
       const folder = openModelFolder(ref.path, { variant: ref.variant });
-      entry = { tokenizer: new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate), contextLength: folder.config.maxPositions ?? null };
+      entry = { tokenizer: new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate, folder.name), contextLength: folder.config.maxPositions ?? null };
       if (this.tokenizers.size >= TOKENIZER_CACHE) this.tokenizers.delete(this.tokenizers.keys().next().value as string);
       this.tokenizers.set(ref.path, entry);
     }

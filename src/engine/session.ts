@@ -69,7 +69,7 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   if (experts !== undefined && experts > 1) {
     throw new UserError(`This model is a mixture of experts (${modelType ?? 'config.json'}: ${experts} routed experts per layer); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`);
   }
-  const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate);
+  const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate, folder.name);
   const additive = opts.additive ?? false;
   const { instrumented, info, externalFolder } = readAndInstrument(folder, additive);
 

@@ -18,7 +18,7 @@ import { DEFAULT_DETECTOR, makeDetector, type DetectorName } from '../cna/refusa
 import { DEFAULT_MULTIPLIERS, sweepPoint, type SweepPoint } from '../cna/sweep';
 import { UserError } from '../errors';
 import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
-import { promptSpec, rowsOf, runAttribute, type AttributeOptions, type AttributeResult } from './attribute';
+import { promptSpec, rowsOf, runAttribute, runHeader, type AttributeOptions, type AttributeResult } from './attribute';
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
 import type { PairsInput } from './pairsInput';
@@ -112,7 +112,9 @@ function refs(neurons: readonly NeuronRef[]): NeuronRef[] {
 export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<SweepResult> {
   const start = performance.now();
   const { engine, model, signal } = ctx;
-  const { pairs, evaluation } = opts;
+  const { evaluation } = opts;
+  // Reference mode: one template date for every prompt of the run (and the discovery inside it).
+  const pairs: PairsInput = { ...opts.pairs, header: runHeader(opts.pairs.header) };
   if (evaluation.prompts.length === 0) throw new UserError(`No evaluation prompts (${evaluation.description}).`, 1);
 
   let attribute: AttributeResult | undefined;
