@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EngineClient } from '../../../src/engine/client';
 import type { PromptSpec, Steering } from '../../../src/protocol';
+import { runAttribute } from '../../../src/jobs/attribute';
+import { pairsFromText } from '../../../src/jobs/pairsInput';
 
 const ROOT = path.resolve(__dirname, '../../../../test/fixtures/real');
 
@@ -21,6 +23,15 @@ interface Reference {
     greedy_ids: number[];
     steered: { multiplier: number; greedy_ids: number[] }[];
   }[];
+  /** neuron_steer's own run: find_feature(positive, negative, top_k) on `date`, and the ids it fed the model. */
+  reference: {
+    date: string;
+    top_k: number;
+    positive: string[];
+    negative: string[];
+    ids: Record<string, number[]>;
+    circuit: { layer: number; index: number; delta: number }[];
+  };
 }
 
 const DENSE = ['llama3-instruct', 'qwen2-instruct', 'mistral-instruct', 'gemma-instruct', 'phi3-instruct', 'olmo2-instruct'];
@@ -77,6 +88,38 @@ for (const name of DENSE) {
     const maxNewTokens = Math.max(...rows.map((r) => r.want.length));
     const r = await client.generate({ model: { path: dir }, rows: rows.map(({ prompt, steering }) => ({ prompt, steering })), maxNewTokens });
     for (const c of r.completions) assert.deepEqual(c.tokens, rows[c.row].want, `row ${c.row} (${JSON.stringify(rows[c.row].prompt.text)})`);
+  });
+}
+
+// neuron_steer's formatting differs from ours on Llama 3 (two BOS, the day's date) and not on Qwen2.
+for (const name of ['llama3-instruct', 'qwen2-instruct']) {
+  const dir = path.join(ROOT, name);
+
+  test(`${name}: reference mode feeds the model the ids neuron_steer feeds it`, async () => {
+    const { reference: ref } = load(name);
+    const prompts = [...ref.positive, ...ref.negative];
+    for (const text of prompts) {
+      const r = await client.activations({ path: dir }, { text, reference: true, date: ref.date });
+      assert.deepEqual(r.tokens, ref.ids[text], `ids of ${JSON.stringify(text)}`);
+    }
+    if (name.startsWith('llama3')) assert.equal(ref.ids[prompts[0]][0], ref.ids[prompts[0]][1], 'the reference starts Llama 3 prompts with two BOS');
+  });
+
+  test(`${name}: cna attribute in reference mode returns neuron_steer's own circuit (same neurons and order, deltas within 1e-4)`, async () => {
+    const { reference: ref } = load(name);
+    const text = [`@template reference`, `@top ${ref.top_k}`, ''];
+    ref.positive.forEach((p, i) => text.push(`+ ${p}`, `- ${ref.negative[i]}`, ''));
+    const pairs = pairsFromText(text.join('\n'), 'reference.cnapairs');
+    pairs.header.templateDate = ref.date;
+    const circuit = await runAttribute({ engine: client, model: { path: dir } }, { pairs });
+    assert.equal(circuit.settings.template, 'reference');
+    assert.equal(circuit.settings.templateDate, ref.date);
+    assert.equal(circuit.settings.universalFilter, false, 'the reference never filters contrastive circuits');
+    assert.deepEqual(circuit.neurons.map((n) => [n.layer, n.index]), ref.circuit.map((n) => [n.layer, n.index]));
+    circuit.neurons.forEach((n, i) => {
+      const want = ref.circuit[i].delta;
+      assert.ok(Math.abs(n.delta - want) <= 1e-4 * Math.abs(want), `neuron ${n.layer}:${n.index}: ${n.delta} vs ${want}`);
+    });
   });
 }
 
