@@ -45,6 +45,8 @@ export interface ModelRef {
 
 export interface InspectResult {
   path: string;
+  /** The model's name (folder or repository name); reference formatting applies the chat template by it. */
+  name: string;
   onnxFile: string;
   variant: string;
   available: string[];
@@ -61,6 +63,8 @@ export interface InspectResult {
   eos: number[];
   maxPositions: number | null;
   fingerprint: string;
+  /** Where each fact came from (a file name), e.g. `{eos: 'genai_config.json'}`. */
+  sources: { decoder: string; shapes: string; eos: string; context: string | null };
 }
 
 export interface ActivationsResult {

@@ -171,6 +171,7 @@ export function inspect(model: EngineModel): InspectResult {
   const { info, folder } = model;
   return {
     path: folder.root,
+    name: folder.name,
     onnxFile: folder.onnxPath,
     variant: folder.variant,
     available: folder.available,
@@ -187,6 +188,7 @@ export function inspect(model: EngineModel): InspectResult {
     eos: model.eos,
     maxPositions: model.maxPositions ?? null,
     fingerprint: info.fingerprint,
+    sources: { ...folder.sources, eos: model.eosSource, context: folder.sources.context ?? null },
   };
 }
 
