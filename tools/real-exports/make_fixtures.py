@@ -218,6 +218,34 @@ def references(ckpt, out, name):
         }, f, indent=1)
 
 
+# Quantised variants as onnx-community ships them (onnx/model_<mode>.onnx), made by the kit's quantize_variants.py
+# (fp16: the real onnxconverter-common; q4: a re-implementation of onnxruntime's MatMul4BitsQuantizer), with torch
+# running the same (de)quantised weights as their reference.
+VARIANTS = {"llama3-instruct": ["q4", "fp16"]}
+
+
+def variants(ckpt, out, name):
+    modes = VARIANTS[name]
+    src = os.path.join(WORK, "onnx", name)
+    subprocess.run([sys.executable, os.path.join(SCRIPTS, "quantize_variants.py"), src, *modes,
+                    "--out-prefix", os.path.join(WORK, "variants", name)], check=True)
+    tok = load_tokenizer(ckpt)
+    refs = {}
+    for mode in modes:
+        graph = os.path.join(WORK, "variants", f"{name}-{mode}", "onnx", f"model_{mode}.onnx")
+        shutil.copy(graph, os.path.join(out, "onnx", f"model_{mode}.onnx"))
+        model = R.load_model(ckpt)
+        R.load_variant_weights(model, graph)
+        refs[mode] = [{"prompt": p, "input_ids": chat_ids(tok, p),
+                       "down_proj_inputs": [[float(v) for v in a] for a in R.down_proj_inputs(model, chat_ids(tok, p))],
+                       "greedy_ids": R.greedy(model, chat_ids(tok, p), n=GREEDY_TOKENS)} for p in CASES]
+    ref_file = os.path.join(out, "reference.json")
+    data = json.load(open(ref_file))
+    data["variants"] = refs
+    with open(ref_file, "w") as f:
+        json.dump(data, f, indent=1)
+
+
 os.makedirs(WORK, exist_ok=True)
 TOK = dict(zip(("qwen", "llama3"), tokenizer_sources()))
 for i, name in enumerate(MODELS):
@@ -227,4 +255,6 @@ for i, name in enumerate(MODELS):
     out = export(ckpt, name)
     if dense:
         references(ckpt, out, name)
+    if name in VARIANTS:
+        variants(ckpt, out, name)
     print(f"[fixtures] {name}: {sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs) // 1024} KB")

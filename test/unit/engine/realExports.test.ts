@@ -23,6 +23,8 @@ interface Reference {
     greedy_ids: number[];
     steered: { multiplier: number; greedy_ids: number[] }[];
   }[];
+  /** Quantised variants (onnx/model_<mode>.onnx): what torch computes with the same (de)quantised weights. */
+  variants?: Record<string, { prompt: string; input_ids: number[]; down_proj_inputs: number[][]; greedy_ids: number[] }[]>;
   /** neuron_steer's own run: find_feature(positive, negative, top_k) on `date`, and the ids it fed the model. */
   reference: {
     date: string;
@@ -88,6 +90,30 @@ for (const name of DENSE) {
     const maxNewTokens = Math.max(...rows.map((r) => r.want.length));
     const r = await client.generate({ model: { path: dir }, rows: rows.map(({ prompt, steering }) => ({ prompt, steering })), maxNewTokens });
     for (const c of r.completions) assert.deepEqual(c.tokens, rows[c.row].want, `row ${c.row} (${JSON.stringify(rows[c.row].prompt.text)})`);
+  });
+}
+
+// q4 keeps float32 activations (tight); fp16 computes in half precision (measured: up to 2.2% relative on these
+// random weights), so only its captures are compared, at 5%.
+for (const [mode, tol, greedy] of [['q4', 1e-4, true], ['fp16', 5e-2, false]] as const) {
+  test(`llama3-instruct ${mode} variant: captures${greedy ? ' and greedy tokens' : ''} equal torch running the same weights`, async () => {
+    const dir = path.join(ROOT, 'llama3-instruct');
+    const cases = load('llama3-instruct').variants?.[mode];
+    assert.ok(cases && cases.length > 0, `reference.json has the ${mode} variant`);
+    const info = await client.inspect({ path: dir, variant: mode });
+    assert.equal(info.quantization, mode);
+    for (const c of cases) {
+      const r = await client.activations({ path: dir, variant: mode }, { text: c.prompt });
+      assert.deepEqual(r.tokens, c.input_ids);
+      r.layers.forEach((layer, l) => {
+        const e = relErr(layer, c.down_proj_inputs[l]);
+        assert.ok(e <= tol, `layer ${l} of ${JSON.stringify(c.prompt)}: relative error ${e}`);
+      });
+    }
+    if (greedy) {
+      const r = await client.generate({ model: { path: dir, variant: mode }, rows: cases.map((c) => ({ prompt: { text: c.prompt } })), maxNewTokens: 8 });
+      for (const c of r.completions) assert.deepEqual(c.tokens, cases[c.row].greedy_ids, `row ${c.row}`);
+    }
   });
 }
 
