@@ -15,7 +15,8 @@ about 1 MB. Dense models get reference.json:
   reference: neuron_steer's own contrastive circuit (find_feature, top_k), the ids it feeds the model for each
            prompt (its formatting: template rendered to text with today's date, then tokenised again with
            special tokens) and the date it ran on.
-Mixture-of-experts models (Qwen2-MoE, Mixtral) get only the export: the engine must refuse them in one line.
+Mixture-of-experts models (Qwen2-MoE, Mixtral) and GPT-2 (no gated MLP) get only the export: the engine must
+refuse them in one line.
 """
 import datetime
 import json
@@ -104,6 +105,8 @@ MODELS = {
     "qwen2-moe-instruct": ("Qwen2MoeConfig", "Qwen2MoeForCausalLM", dict(moe_intermediate_size=32, shared_expert_intermediate_size=64,
                                                                          num_experts=4, num_experts_per_tok=2, decoder_sparse_step=1), "qwen", False),
     "mixtral-instruct": ("MixtralConfig", "MixtralForCausalLM", dict(num_local_experts=4, num_experts_per_tok=2, sliding_window=None), "qwen", False),
+    # An ungated MLP (c_fc -> gelu -> c_proj): the engine must refuse it in one line.
+    "gpt2": ("GPT2Config", "GPT2LMHeadModel", dict(n_embd=32, n_layer=2, n_head=4, n_positions=512), "qwen", False),
 }
 
 

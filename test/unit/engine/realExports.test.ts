@@ -2,7 +2,7 @@
 // exported by optimum 1.24's ONNX exporter (tools/real-exports/make_fixtures.py, test/fixtures/real/). Each dense
 // fixture's reference.json holds what PyTorch computed: last-token down_proj inputs, greedy tokens plain and
 // steered by neuron_steer's own steer_neurons, and the reference implementation's own contrastive circuit.
-// Mixture-of-experts exports must be refused in one line that says so.
+// Mixture-of-experts exports must be refused in one line that says so, and GPT-2 (no gated MLP) too.
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -161,6 +161,14 @@ test('steering changes the greedy text on most fixtures (the steered comparisons
     }
   }
   assert.ok(changed >= total / 2, `${changed} of ${total} steered rows differ from the plain ones`);
+});
+
+test('gpt2: an ungated MLP (c_fc, gelu, c_proj) is refused in one line', async () => {
+  await assert.rejects(client.inspect({ path: path.join(ROOT, 'gpt2') }), (err: Error) => {
+    assert.match(err.message, /No gated MLP found/);
+    assert.doesNotMatch(err.message, /\n/);
+    return true;
+  });
 });
 
 for (const name of MOE) {
