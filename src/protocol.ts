@@ -11,6 +11,14 @@ export interface PromptSpec {
   raw?: boolean;
   /** Optional system message (`@system`). */
   system?: string;
+  /**
+   * Format as the reference implementation (neuron_steer) does: the chat template only when the model's name
+   * contains "instruct" or "chat", rendered to text and then tokenised again WITH special tokens (two BOS on
+   * Llama 3), `raw` ignored.
+   */
+  reference?: boolean;
+  /** The date a template prints (`strftime_now`), YYYY-MM-DD. Default 2024-07-26; in reference mode, today. */
+  date?: string;
 }
 
 import type { NeuronRef } from './cna/neurons';
@@ -39,6 +47,8 @@ export interface ModelRef {
 
 export interface InspectResult {
   path: string;
+  /** The model's name (folder or repository name); reference formatting applies the chat template by it. */
+  name: string;
   onnxFile: string;
   variant: string;
   available: string[];
@@ -55,6 +65,8 @@ export interface InspectResult {
   eos: number[];
   maxPositions: number | null;
   fingerprint: string;
+  /** Where each fact came from (a file name), e.g. `{eos: 'genai_config.json'}`. */
+  sources: { decoder: string; shapes: string; eos: string; context: string | null };
 }
 
 export interface ActivationsResult {

@@ -15,21 +15,23 @@ import { numberOption, parseArgs, stringOption } from './args';
 import type { CliCommand } from './command';
 import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
+import { TEMPLATE_USAGE, TEMPLATE_VALUE_OPTIONS, withTemplateOptions } from './template';
 
 const TOP_NEURONS_SHOWN = 10;
 
 export const attributeCommand: CliCommand = {
   usage:
-    'cna attribute FILE [--model DIR] [--top 0.1%|200] [--exclude-layers 0-1] [--no-universal-filter] ' +
+    `cna attribute FILE [--model DIR] [--top 0.1%|200] [--exclude-layers 0-1] [--no-universal-filter|--universal-filter] ${TEMPLATE_USAGE} ` +
     '[--out circuit.json] [--reference-json FILE] [--batch-size N] [--json [--deltas]]',
   summary: 'Find the circuit: the MLP neurons that separate the + prompts from the - prompts of a .cnapairs file.',
   async run(argv, io) {
     const args = parseArgs(argv, {
-      values: [...ENGINE_VALUE_OPTIONS, 'top', 'exclude-layers', 'out', 'reference-json', 'batch-size'],
-      booleans: ['no-universal-filter', 'json', 'deltas'],
+      values: [...ENGINE_VALUE_OPTIONS, ...TEMPLATE_VALUE_OPTIONS, 'top', 'exclude-layers', 'out', 'reference-json', 'batch-size'],
+      booleans: ['no-universal-filter', 'universal-filter', 'json', 'deltas'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${attributeCommand.usage}`);
-    const pairs = await readPairsFile(args.positional[0]);
+    const file = await readPairsFile(args.positional[0]);
+    const pairs = { ...file, header: withTemplateOptions(file.header, args) };
     const model = modelRef(args, pairs.modelDirective);
     const out = stringOption(args, 'out');
     const referenceOut = stringOption(args, 'reference-json');
@@ -41,7 +43,8 @@ export const attributeCommand: CliCommand = {
           pairs,
           top: stringOption(args, 'top'),
           excludeLayers: stringOption(args, 'exclude-layers'),
-          universalFilter: !args.options.has('no-universal-filter'),
+          // Unset: on, except in reference mode (the reference's contrastive discovery never filters).
+          universalFilter: args.options.has('no-universal-filter') ? false : args.options.has('universal-filter') ? true : undefined,
           batchSize: numberOption(args, 'batch-size'),
         },
       ).finally(() => progress.done());

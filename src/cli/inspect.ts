@@ -15,13 +15,13 @@ export const inspectCommand: CliCommand = {
       return 0;
     }
     io.stdout([
-      `model          ${r.path}`,
-      `onnx           ${r.onnxFile}${r.available.length > 1 ? `  (also: ${r.available.filter((a) => !r.onnxFile.endsWith(a)).join(', ')})` : ''}`,
+      `model          ${r.path}  (name ${r.name})`,
+      `onnx           ${r.onnxFile} (from ${r.sources.decoder})${r.available.length > 1 ? `  (also: ${r.available.filter((a) => !r.onnxFile.endsWith(a)).join(', ')})` : ''}`,
       `architecture   ${r.architecture ?? 'unknown'} (${r.layout} layout, ${r.dtype}, quantization ${r.quantization})`,
-      `layers         ${r.layers} x ${r.intermediateSize} MLP neurons = ${r.totalNeurons} (hidden size ${r.hiddenSize})`,
-      `context        ${r.maxPositions ?? 'unknown'} tokens`,
+      `layers         ${r.layers} x ${r.intermediateSize} MLP neurons = ${r.totalNeurons} (hidden size ${r.hiddenSize}; shapes from ${r.sources.shapes})`,
+      `context        ${r.maxPositions === null ? 'unknown' : `${r.maxPositions} tokens (from ${r.sources.context})`}`,
       `chat template  ${r.chatTemplate ? 'yes' : 'no (prompts are used raw)'}`,
-      `eos ids        ${r.eos.join(', ') || 'none'}`,
+      `eos ids        ${r.eos.join(', ') || 'none'} (from ${r.sources.eos})`,
       `fingerprint    ${r.fingerprint}`,
       `mlp sites      ${r.mlpSites.map((s) => `${s.layer}:${s.tensor}`).slice(0, 3).join('  ')}${r.mlpSites.length > 3 ? '  ...' : ''}`,
     ].join('\n') + '\n');

@@ -10,6 +10,7 @@ import { circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFi
 import { throwIfCancelled } from '../jobs/context';
 import { selectEvalPrompts } from '../jobs/evalPrompts';
 import { readPairsFile } from '../jobs/pairsInput';
+import { TEMPLATE_USAGE, TEMPLATE_VALUE_OPTIONS, withTemplateOptions } from './template';
 import { runSweep, type SweepResult } from '../jobs/sweep';
 import type { SweepPoint } from '../cna/sweep';
 import { numberOption, parseArgs, stringOption } from './args';
@@ -46,17 +47,18 @@ export const sweepCommand: CliCommand = {
   usage:
     'cna sweep FILE [--model DIR] [--circuit circuit.json] [--multipliers 0,0.5,1] [--eval positive|negative|FILE2] ' +
     '[--max-new-tokens N] [--detector regex|phrases|jbb] [--refusal-marker TEXT]... [--control random|none] [--seed N] ' +
-    '[--caa] [--alphas -1,0] [--batch-size N] [--out circuit.json] [--json]',
+    `[--caa] [--alphas -1,0] [--batch-size N] ${TEMPLATE_USAGE} [--out circuit.json] [--json]`,
   summary: 'Steer the circuit at each multiplier: refusal rate, answer quality and first-token KL, beside a random control.',
   async run(argv, io) {
     const { values: markers, rest } = takeRepeated(argv, 'refusal-marker');
     const args = parseArgs(rest, {
-      values: [...ENGINE_VALUE_OPTIONS, 'circuit', 'multipliers', 'eval', 'max-new-tokens', 'detector', 'control', 'seed', 'alphas',
+      values: [...ENGINE_VALUE_OPTIONS, ...TEMPLATE_VALUE_OPTIONS, 'circuit', 'multipliers', 'eval', 'max-new-tokens', 'detector', 'control', 'seed', 'alphas',
         'batch-size', 'out', 'top', 'exclude-layers'],
-      booleans: ['caa', 'json', 'no-universal-filter'],
+      booleans: ['caa', 'json', 'no-universal-filter', 'universal-filter'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${sweepCommand.usage}`);
-    const pairs = await readPairsFile(args.positional[0]);
+    const file = await readPairsFile(args.positional[0]);
+    const pairs = { ...file, header: withTemplateOptions(file.header, args) };
     const circuitFile = stringOption(args, 'circuit');
     const circuit = circuitFile ? await readCircuitFile(circuitFile) : undefined;
     const model = modelRef(args, pairs.modelDirective ?? circuit?.model.path);
@@ -77,7 +79,7 @@ export const sweepCommand: CliCommand = {
           attribute: {
             top: stringOption(args, 'top'),
             excludeLayers: stringOption(args, 'exclude-layers'),
-            universalFilter: !args.options.has('no-universal-filter'),
+            universalFilter: args.options.has('no-universal-filter') ? false : args.options.has('universal-filter') ? true : undefined,
           },
           // Run settings go to the jobs' resolver as typed (src/jobs/settings.ts): it names the flag in errors.
           multipliers: stringOption(args, 'multipliers'),

@@ -1,20 +1,46 @@
 /**
  * Chat templates (Jinja, as in tokenizer_config.json), rendered exactly as `apply_chat_template` does with one
  * user message and the generation prompt. Templates that print today's date (Llama 3.x: `strftime_now`) get a
- * fixed date so the same prompt always gives the same tokens.
+ * fixed date so the same prompt always gives the same tokens (reference mode passes the day it runs).
  */
 import { Environment, Interpreter, Template } from '@huggingface/jinja';
 import { UserError } from '../errors';
 
 /** The date the Llama 3.1 template falls back to ("26 Jul 2024"); used for `strftime_now` too. */
-export const TEMPLATE_DATE = { year: 2024, month: 7, day: 26 };
+export const TEMPLATE_DATE: TemplateDate = { year: 2024, month: 7, day: 26 };
+
+export interface TemplateDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/** `YYYY-MM-DD` as a date, or a one-line error. */
+export function parseTemplateDate(text: string): TemplateDate {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !d || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+    throw new UserError(`'${text}' is not a date: give it as YYYY-MM-DD, e.g. 2024-07-26.`);
+  }
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}
+
+/** Today in local time, as Python's datetime.now() (what transformers' strftime_now prints). */
+export function today(): TemplateDate {
+  const now = new Date();
+  return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
+}
+
+export function formatTemplateDate(d: TemplateDate): string {
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** Python's strftime for the fixed date at 00:00, in the C locale. */
-export function fixedStrftime(format: string): string {
-  const { year, month, day } = TEMPLATE_DATE;
+/** Python's strftime for a date at 00:00 (default the fixed one), in the C locale. */
+export function fixedStrftime(format: string, date: TemplateDate = TEMPLATE_DATE): string {
+  const { year, month, day } = date;
   const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return format.replace(/%[YymdeBbAaHMSjp%]/g, (t) => {
@@ -77,7 +103,7 @@ function pyRange(a: number, b?: number, step = 1): number[] {
 }
 
 /** Renders the conversation followed by the assistant header (add_generation_prompt). */
-export function renderChat(source: string, messages: ChatMessage[], tokens: TemplateTokens): string {
+export function renderChat(source: string, messages: ChatMessage[], tokens: TemplateTokens, date: TemplateDate = TEMPLATE_DATE): string {
   const template = compile(source);
   try {
     // Template.render() declares its own `strftime_now` (today's date) and refuses a second declaration, so
@@ -88,7 +114,7 @@ export function renderChat(source: string, messages: ChatMessage[], tokens: Temp
       false: false, true: true, none: null, False: false, True: true, None: null,
       raise_exception: (message: unknown) => { throw new Error(String(message)); },
       range: pyRange,
-      strftime_now: fixedStrftime,
+      strftime_now: (format: string) => fixedStrftime(format, date),
       messages,
       add_generation_prompt: true,
       ...tokens,

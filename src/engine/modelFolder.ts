@@ -1,11 +1,14 @@
 /**
  * A model folder on disk: Hugging Face config and tokenizer files plus one ONNX decoder, either at the root
  * or under `onnx/` with the onnx-community names. Also accepts a Hugging Face cache repo folder
- * (`models--org--name`, with `snapshots/` and `refs/main`) and a path to a `.onnx` file.
+ * (`models--org--name`, with `snapshots/` and `refs/main`), a path to a `.onnx` file, and onnxruntime-genai
+ * folders (`genai_config.json` names the decoder; a repository root holding several such variant folders, as
+ * Microsoft ships them, is listed so the user can pick one).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { checkGenaiIo, parseGenaiConfig, type GenaiConfig } from './genaiConfig';
 
 /** The decoder file names we know, in the order we try them within one folder. */
 const BASE_NAMES = ['model', 'decoder_model_merged', 'decoder_model'];
@@ -26,6 +29,8 @@ export interface ModelConfig {
   headDim?: number;
   maxPositions?: number;
   vocabSize?: number;
+  /** Routed experts per layer (mixture-of-experts configs: num_experts, num_local_experts, n_routed_experts). */
+  experts?: number;
   /** EOS ids from config.json (generation_config.json wins when present). */
   eos: number[];
   bos?: number;
@@ -42,6 +47,8 @@ export interface GenerationConfig {
 export interface ModelFolder {
   /** The folder holding config and tokenizer files (real path). */
   root: string;
+  /** The model's name: the Hugging Face repository (`org/name`) for a cache folder, else the folder's name. */
+  name: string;
   /** The chosen ONNX file as the user's folder names it (may be a symlink into a HF cache `blobs/`). */
   onnxPath: string;
   /** Variant name: the file name without `.onnx` (e.g. `model_q4`). */
@@ -54,6 +61,10 @@ export interface ModelFolder {
   tokenizerConfig: Record<string, unknown>;
   /** A chat template from tokenizer_config.json or chat_template.jinja / chat_template.json. */
   chatTemplate?: string;
+  /** onnxruntime-genai's description of the folder, when it has a genai_config.json. */
+  genai?: GenaiConfig;
+  /** Where each fact came from (a file name), for `cna inspect`. */
+  sources: { decoder: string; shapes: string; context?: string };
 }
 
 export interface OpenOptions {
@@ -75,13 +86,27 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
     given = path.dirname(given);
   }
   given = resolveHfCacheRepo(given);
+  if (!explicitFile) given = pickVariantFolder(given, input);
   const root = findRoot(given);
   const realRoot = fs.realpathSync(root);
 
+  const genaiPath = path.join(root, 'genai_config.json');
+  const genai = fs.existsSync(genaiPath) ? parseGenaiConfig(readJson(genaiPath)) : undefined;
   const available = listDecoders(root);
+  if (genai?.decoderFile && !available.includes(genai.decoderFile)) {
+    if (!fs.existsSync(path.join(root, genai.decoderFile))) {
+      throw new UserError(`genai_config.json names the decoder ${genai.decoderFile}, which is not in ${input}.`);
+    }
+    available.unshift(genai.decoderFile);
+  }
   let onnxPath: string;
+  let decoderSource = 'file name';
   if (explicitFile) {
     onnxPath = explicitFile;
+    decoderSource = 'the path given';
+  } else if (genai?.decoderFile && !opts.variant) {
+    onnxPath = path.join(root, genai.decoderFile);
+    decoderSource = 'genai_config.json';
   } else if (opts.variant) {
     onnxPath = pickVariant(root, available, opts.variant);
   } else {
@@ -91,6 +116,7 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
     onnxPath = path.join(root, available[0]);
   }
   const variant = path.basename(onnxPath, '.onnx');
+  if (genai) checkGenaiIo(genai, onnxPath);
 
   const tokPath = path.join(root, 'tokenizer.json');
   if (!fs.existsSync(tokPath)) {
@@ -98,12 +124,78 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
   }
   const tokenizerJson = readJson(tokPath);
   const tokenizerConfig = optionalJson(path.join(root, 'tokenizer_config.json'));
-  const config = parseConfig(optionalJson(path.join(root, 'config.json')));
+  const hasConfig = fs.existsSync(path.join(root, 'config.json'));
+  const config = withGenai(parseConfig(optionalJson(path.join(root, 'config.json'))), genai);
   const generation = parseGenerationConfig(optionalJson(path.join(root, 'generation_config.json')));
   return {
-    root: realRoot, onnxPath, variant, available, config, generation, tokenizerJson, tokenizerConfig,
+    root: realRoot, name: modelName(root), onnxPath, variant, available, config, generation, tokenizerJson, tokenizerConfig,
     chatTemplate: findChatTemplate(root, tokenizerConfig),
+    genai,
+    sources: {
+      decoder: decoderSource,
+      shapes: hasConfig ? 'config.json' : genai ? 'genai_config.json' : 'the graph',
+      context: genai?.contextLength !== undefined ? 'genai_config.json' : config.maxPositions !== undefined ? 'config.json' : undefined,
+    },
   };
+}
+
+/**
+ * genai_config.json is what onnxruntime-genai runs the folder by: its context length and EOS ids win; its
+ * shapes fill in where config.json (often absent from genai folders) says nothing.
+ */
+function withGenai(config: ModelConfig, genai: GenaiConfig | undefined): ModelConfig {
+  if (!genai) return config;
+  return {
+    ...config,
+    modelType: config.modelType ?? genai.type,
+    layers: config.layers ?? genai.layers,
+    hiddenSize: config.hiddenSize ?? genai.hiddenSize,
+    numHeads: config.numHeads ?? genai.numHeads,
+    numKvHeads: config.numKvHeads ?? genai.numKvHeads ?? genai.numHeads,
+    headDim: config.headDim ?? genai.headSize,
+    vocabSize: config.vocabSize ?? genai.vocabSize,
+    maxPositions: genai.contextLength ?? config.maxPositions,
+    eos: genai.eos.length > 0 ? genai.eos : config.eos,
+    bos: config.bos ?? genai.bos,
+    pad: config.pad ?? genai.pad,
+  };
+}
+
+/** Does this folder hold a model itself (a decoder at the root or under onnx/, or a genai_config.json)? */
+function holdsModel(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'genai_config.json')) || listDecoders(dir).length > 0
+    || (path.basename(dir) === 'onnx' && listDecoders(path.dirname(dir)).length > 0);
+}
+
+/**
+ * A repository root that holds no model itself but variant folders that do (Microsoft's
+ * `cpu_and_mobile/cpu-int4-rtn-block-32-acc-level-4/`, `cuda/cuda-fp16/`, ...): one variant is used as is;
+ * several are listed with how to pick one.
+ */
+function pickVariantFolder(dir: string, input: string): string {
+  if (!fs.statSync(dir).isDirectory() || holdsModel(dir)) return dir;
+  const found: string[] = [];
+  const walk = (d: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const sub = path.join(d, e.name);
+      if (holdsModel(sub)) found.push(path.relative(dir, sub));
+      else if (depth < 3) walk(sub, depth + 1);
+    }
+  };
+  walk(dir, 1);
+  if (found.length === 1) return path.join(dir, found[0]);
+  if (found.length > 1) {
+    found.sort();
+    throw new UserError(`${input} holds ${found.length} model variants (${found.join(', ')}): pass one of them as the model folder, e.g. ${path.join(input, found[0])}.`);
+  }
+  return dir;
 }
 
 /** A HF cache repo folder (`models--org--name`) holds snapshots; use the one `refs/main` names. */
@@ -119,6 +211,11 @@ function resolveHfCacheRepo(dir: string): string {
   if (all.length === 0) throw new UserError(`${dir} is a Hugging Face cache folder without snapshots.`);
   all.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
   return all[0];
+}
+
+function modelName(root: string): string {
+  const cache = /models--([^/\\]+)[/\\]snapshots[/\\][^/\\]+$/.exec(root);
+  return cache ? cache[1].split('--').join('/') : path.basename(root);
 }
 
 /** The user may point at the `onnx/` subfolder; the tokenizer then lives one level up. */
@@ -222,6 +319,7 @@ export function parseConfig(raw: Record<string, unknown>): ModelConfig {
     headDim: num(c.head_dim) ?? (hidden && numHeads ? hidden / numHeads : undefined),
     maxPositions: num(c.max_position_embeddings),
     vocabSize: num(c.vocab_size),
+    experts: num(c.num_experts) ?? num(c.num_local_experts) ?? num(c.n_routed_experts),
     eos: idList(c.eos_token_id),
     bos: num(c.bos_token_id),
     pad: num(c.pad_token_id),

@@ -88,7 +88,7 @@ export class EngineService {
     let entry = this.tokenizers.get(ref.path);
     if (!entry) {
       const folder = openModelFolder(ref.path, { variant: ref.variant });
-      entry = { tokenizer: new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate), contextLength: folder.config.maxPositions ?? null };
+      entry = { tokenizer: new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate, folder.name), contextLength: folder.config.maxPositions ?? null };
       if (this.tokenizers.size >= TOKENIZER_CACHE) this.tokenizers.delete(this.tokenizers.keys().next().value as string);
       this.tokenizers.set(ref.path, entry);
     }
@@ -172,6 +172,7 @@ export function inspect(model: EngineModel): InspectResult {
   const { info, folder } = model;
   return {
     path: folder.root,
+    name: folder.name,
     onnxFile: folder.onnxPath,
     variant: folder.variant,
     available: folder.available,
@@ -188,6 +189,7 @@ export function inspect(model: EngineModel): InspectResult {
     eos: model.eos,
     maxPositions: model.maxPositions ?? null,
     fingerprint: info.fingerprint,
+    sources: { ...folder.sources, eos: model.eosSource, context: folder.sources.context ?? null },
   };
 }
 

@@ -34,6 +34,8 @@ export interface EngineModel {
   /** The graph also has the CAA inputs/outputs (`cna_additive_L`, `cna_mlp_output_L`). */
   additive: boolean;
   eos: number[];
+  /** The file the EOS ids came from. */
+  eosSource: string;
   /** Token used for left padding (masked out, so any valid id works). */
   padId: number;
   maxPositions?: number;
@@ -66,7 +68,11 @@ export function defaultThreads(): number {
 
 export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<EngineModel> {
   const folder = openModelFolder(ref.path, { variant: ref.variant });
-  const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate);
+  const { experts, modelType } = folder.config;
+  if (experts !== undefined && experts > 1) {
+    throw new UserError(`This model is a mixture of experts (${modelType ?? 'config.json'}: ${experts} routed experts per layer); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`);
+  }
+  const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate, folder.name);
   const additive = opts.additive ?? false;
   const { instrumented, info, externalFolder } = readAndInstrument(folder, additive);
 
@@ -84,11 +90,11 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   const executionProvider = opts.executionProvider ?? DEFAULT_EXECUTION_PROVIDER;
   checkExecutionProvider(executionProvider);
   const session = await createSession(instrumented, folder.onnxPath, externalFolder, threads, executionProvider);
-  const eos = resolveEos(folder, tokenizer);
+  const { ids: eos, source: eosSource } = resolveEos(folder, tokenizer);
   const lastDim = logits.shape[logits.shape.length - 1];
   const vocabSize = typeof lastDim === 'number' ? lastDim : folder.config.vocabSize ?? 0;
   return {
-    folder, tokenizer, info, session, additive, eos, threads, executionProvider,
+    folder, tokenizer, info, session, additive, eos, eosSource, threads, executionProvider,
     // Pads are masked out but still embedded (Gather), so the id must exist in this graph's vocabulary.
     padId: folder.config.pad !== undefined && folder.config.pad < vocabSize ? folder.config.pad : 0,
     maxPositions: folder.config.maxPositions,
@@ -190,13 +196,14 @@ export function explainLoadError(file: string, message: string): string {
   return `ONNX Runtime could not load ${file}: ${line.trim().slice(0, 300)}`;
 }
 
-/** EOS ids: generation_config.json, then config.json, then the tokenizer's eos_token. */
-export function resolveEos(folder: ModelFolder, tokenizer: TextTokenizer): number[] {
-  if (folder.generation.eos.length > 0) return folder.generation.eos;
-  if (folder.config.eos.length > 0) return folder.config.eos;
+/** EOS ids: genai_config.json (what onnxruntime-genai stops on), generation_config.json, config.json, then the tokenizer's eos_token. */
+export function resolveEos(folder: ModelFolder, tokenizer: TextTokenizer): { ids: number[]; source: string } {
+  if (folder.genai && folder.genai.eos.length > 0) return { ids: folder.genai.eos, source: 'genai_config.json' };
+  if (folder.generation.eos.length > 0) return { ids: folder.generation.eos, source: 'generation_config.json' };
+  if (folder.config.eos.length > 0) return { ids: folder.config.eos, source: 'config.json' };
   const t = tokenizer.tokens.eos_token;
   const id = t === undefined ? undefined : tokenizer.tokenId(t);
-  return id === undefined ? [] : [id];
+  return id === undefined ? { ids: [], source: 'none found' } : { ids: [id], source: 'tokenizer_config.json eos_token' };
 }
 
 function kvLayout(folder: ModelFolder, info: GraphInfo): KvLayout | undefined {

@@ -301,6 +301,33 @@ function noGatedMlp(scopes: GraphScope[], matmuls: MatmulSite[], intermediate: n
   return new UserError(`No gated MLP found in this ONNX model: ${seen} ${width}. CNA needs a Llama/Qwen-style MLP (down_proj(act(gate_proj(x)) * up_proj(x))).`);
 }
 
+/** ONNX Runtime's fused mixture-of-experts operators (com.microsoft): the experts are inside one node. */
+const FUSED_MOE_OPS = new Set(['MoE', 'QMoE', 'SparseMoE']);
+/** Expert modules as exporters name them: Qwen2-MoE/Qwen3-MoE/OLMoE `mlp.experts.N` and `mlp.shared_expert`,
+ *  Mixtral `block_sparse_moe.experts.N`, DeepSeek `mlp.shared_experts`. */
+const EXPERT_NAME = /(?:^|[/._])(?:experts[/._]\d+|shared_experts?|block_sparse_moe)(?:[/._]|$)/;
+
+/**
+ * A mixture-of-experts MLP is several gated MLPs per layer behind a router: taking one of them (or all of
+ * them as if they were layers) as "the MLP" would capture and steer a part of it silently. CNA's neuron
+ * addressing is (layer, index) over one dense MLP, so these models are refused in one line.
+ */
+function refuseMixtureOfExperts(scopes: GraphScope[]): void {
+  for (const s of scopes) {
+    for (const n of s.graph.nodes) {
+      if (FUSED_MOE_OPS.has(n.opType)) {
+        throw new UserError(`This model is a mixture of experts: its experts sit inside ONNX Runtime's fused ${n.opType} operator (node "${n.name}"), whose neurons cannot be captured or steered. CNA supports dense gated MLPs (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`);
+      }
+    }
+  }
+  for (const s of scopes) {
+    const expert = s.graph.nodes.find((n) => MATMUL_OPS.has(n.opType) && EXPERT_NAME.test(n.name));
+    if (expert) {
+      throw new UserError(`This model is a mixture of experts (routed expert MLPs, e.g. node "${expert.name}"); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...), and steering one expert as if it were the layer's MLP would be wrong.`);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Describing the graph
 
@@ -315,6 +342,7 @@ function analyse(bytes: Uint8Array, hint?: ModelHint): Analysis {
   }
   const initializers = new Map<string, TensorInfo>();
   for (const s of scopes) for (const t of s.graph.initializers) initializers.set(t.name, t);
+  refuseMixtureOfExperts(scopes);
   const siteGroups = findSites(scopes, initializers, hint);
 
   const primary = siteGroups[0];

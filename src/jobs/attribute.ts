@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import type { PairStore, Side } from '../cna/accumulate';
 import type { Circuit, ModelIdentity } from '../cna/circuit';
 import { discover, type PromptActivations } from '../cna/discover';
-import { GENERIC_PROMPTS } from '../cna/genericPrompts';
+import { GENERIC_PROMPTS, REFERENCE_GENERIC_PROMPTS } from '../cna/genericPrompts';
+import { formatTemplateDate, today } from '../engine/chatTemplate';
 import { UserError } from '../errors';
 import type { Header, TopValue } from '../pairs/types';
 import type { CaptureBatch, InspectResult, PromptSpec } from '../protocol';
@@ -25,7 +26,7 @@ export interface AttributeOptions {
   top?: string | TopValue;
   /** `0-1`, `0,1,5`, `none` as typed, or layer numbers; overrides `@exclude-layers`. */
   excludeLayers?: string | readonly number[];
-  /** Default true (the paper); false reproduces the reference code. */
+  /** Default true (the paper), false in reference mode (the reference's contrastive discovery never filters). */
   universalFilter?: boolean;
   /** Pairs per capture request (default 16): bounds the half-pairs waiting for their partner. */
   chunkPairs?: number;
@@ -77,10 +78,23 @@ export function splitLayers(flat: Float64Array | Float32Array, layers: number, w
   return Array.from({ length: layers }, (_, l) => Float32Array.from(flat.subarray(l * width, (l + 1) * width)));
 }
 
+/**
+ * The header a run formats its prompts with: in reference mode the date the template prints is fixed when the
+ * run starts (today, as the reference does, unless `--template-date` gave one), so every prompt of the run
+ * gets the same date and the circuit can record it.
+ */
+export function runHeader(header: Header): Header {
+  return header.template === 'reference' && header.templateDate === undefined
+    ? { ...header, templateDate: formatTemplateDate(today()) }
+    : header;
+}
+
 /** How a .cnapairs prompt is sent to the engine: chat template unless `@template raw`, with `@system`. */
 export function promptSpec(text: string, header: Header): PromptSpec {
   const spec: PromptSpec = { text };
   if (header.template === 'raw') spec.raw = true;
+  if (header.template === 'reference') spec.reference = true;
+  if (header.templateDate !== undefined) spec.date = header.templateDate;
   if (header.system !== undefined) spec.system = header.system;
   return spec;
 }
@@ -106,6 +120,9 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   const start = performance.now();
   const { engine, model, signal } = ctx;
   const { pairs } = opts;
+  const header = runHeader(pairs.header);
+  const reference = header.template === 'reference';
+  const genericPrompts = reference ? REFERENCE_GENERIC_PROMPTS : GENERIC_PROMPTS;
   const discovery = pairs.discovery;
   if (discovery.length === 0) {
     throw new UserError(
@@ -121,7 +138,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   let forwardMs = 0;
 
   const chunk = Math.max(1, Math.floor(opts.chunkPairs ?? 16));
-  const totalPrompts = 2 * discovery.length + GENERIC_PROMPTS.length;
+  const totalPrompts = 2 * discovery.length + genericPrompts.length;
   let donePrompts = 0;
   const report = (stage: string) => ctx.onProgress?.({ stage, done: donePrompts, total: totalPrompts });
 
@@ -150,7 +167,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   async function* pairActivations(): AsyncGenerator<PromptActivations> {
     for (let first = 0; first < discovery.length; first += chunk) {
       const group = discovery.slice(first, first + chunk);
-      const prompts = group.flatMap((p) => [promptSpec(p.positive.text, pairs.header), promptSpec(p.negative.text, pairs.header)]);
+      const prompts = group.flatMap((p) => [promptSpec(p.positive.text, header), promptSpec(p.negative.text, header)]);
       const rows = await capture(prompts, 'discovery prompts');
       for (let k = 0; k < rows.length; k++) {
         const side: Side = k % 2 === 0 ? 'positive' : 'negative';
@@ -161,7 +178,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
 
   async function* genericActivations(): AsyncGenerator<Float32Array[]> {
     // Generic prompts are raw text (the reference's universal-neuron probe), whatever the template.
-    yield* await capture(GENERIC_PROMPTS.map((text) => ({ text, raw: true })), 'generic prompts');
+    yield* await capture(genericPrompts.map((text) => ({ text, raw: true })), 'generic prompts');
   }
 
   const storeBytes = discovery.length * identity.totalNeurons * 4;
@@ -171,7 +188,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
     : undefined;
   let delta: Float64Array | undefined;
   try {
-    const { top, excludeLayers, universalFilter } = resolveRunSettings(pairs.header, {
+    const { top, excludeLayers, universalFilter } = resolveRunSettings(header, {
       flags: { top: opts.top, excludeLayers: opts.excludeLayers, universalFilter: opts.universalFilter },
     });
     const circuit = await discover({
@@ -185,15 +202,16 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
       // The generic prompts run either way: with the filter off, discover() reports how many circuit
       // neurons are universal, which costs ten short forward passes.
       genericActivations: genericActivations(),
-      genericPrompts: GENERIC_PROMPTS,
+      genericPrompts,
       pairStore: store,
       onDelta: (d) => { delta = d; },
     });
     if (!delta) throw new Error('discover() reported no per-neuron delta.');
     const totalMs = performance.now() - start;
     // How prompts were formatted, so a sweep of this circuit can check it formats them the same way.
-    circuit.settings.template = pairs.header.template ?? 'chat';
-    if (pairs.header.system !== undefined) circuit.settings.system = pairs.header.system;
+    circuit.settings.template = header.template ?? 'chat';
+    if (header.templateDate !== undefined) circuit.settings.templateDate = header.templateDate;
+    if (header.system !== undefined) circuit.settings.system = header.system;
     return {
       ...circuit,
       timings: { loadMs, forwardMs, otherMs: Math.max(0, totalMs - loadMs - forwardMs), totalMs },

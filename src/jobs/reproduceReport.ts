@@ -2,6 +2,7 @@
  * The Markdown report of `cna reproduce`: the paper's published JBB-Behaviors results beside ours, the
  * whole sweep (circuit, random control, CAA), the circuit's shape, sample answers and timings.
  */
+import type { CircuitSettings } from '../cna/circuit';
 import type { AttributeResult } from './attribute';
 import type { SweepPoint } from '../cna/sweep';
 import type { CaaPoint, SweepResult } from './sweep';
@@ -47,7 +48,8 @@ export function renderReproduceReport(r: ReportInput): string {
     `Discovery on the reference implementation's discovery sets (${r.discoveryPairs} harmful/benign pairs), ` +
       `evaluation on ${s.settings.eval}, detector \`${s.settings.detector}\`, greedy decoding, ` +
       `${s.settings.maxNewTokens} new tokens. Circuit: ${a.k} neurons (${a.settings.top}; universal filter ` +
-      `${a.settings.universalFilter ? 'on, as the paper' : 'off, as the reference code'}).`,
+      `${a.settings.universalFilter ? 'on, as the paper' : 'off, as the reference code'}). ` +
+      `Prompt formatting: ${formattingNote(a.settings)}.`,
     '',
   );
   out.push('## Refusal before (m = 1) and after ablation (m = 0)', '');
@@ -107,4 +109,14 @@ function clip(text: string): string {
 
 function escape(text: string): string {
   return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+/** How the circuit's prompts were formatted, in words (circuit.json's settings.template and templateDate). */
+export function formattingNote(settings: CircuitSettings): string {
+  switch (settings.template) {
+    case 'raw': return 'raw text (no chat template)';
+    case 'reference':
+      return `as the reference implementation (template by model name, rendered with the date ${String(settings.templateDate ?? 'of the run')}, special tokens added again)`;
+    default: return 'the chat template rendered once, no special tokens added again, date pinned to 26 Jul 2024';
+  }
 }

@@ -85,7 +85,9 @@ export function resolveRunSettings(header: Header, sources: SettingsSources = {}
   return {
     top: pick('top', header.top, (v, name) => (typeof v === 'string' ? parsed('top', v, name) : (v as TopValue)), RUN_DEFAULTS.top),
     excludeLayers: pick('excludeLayers', header.excludeLayers, (v, name) => (typeof v === 'string' ? parsed('exclude-layers', v, name) : (v as number[])), RUN_DEFAULTS.excludeLayers),
-    universalFilter: pick('universalFilter', undefined, (v) => v as boolean, RUN_DEFAULTS.universalFilter),
+    // `@template reference` reproduces the reference code, whose contrastive discovery never filters: like a
+    // directive, it wins over the editor setting; a flag still turns the filter on.
+    universalFilter: pick('universalFilter', header.template === 'reference' ? false : undefined, (v) => v as boolean, RUN_DEFAULTS.universalFilter),
     multipliers: pick('multipliers', header.multipliers, (v, name) => (typeof v === 'string' ? parsed('multipliers', v, name) : checkedNumbers(v as number[], name)), RUN_DEFAULTS.multipliers),
     maxNewTokens: pick('maxNewTokens', undefined, (v, name) => checkedCount(v as number, name), RUN_DEFAULTS.maxNewTokens),
     detector: pick('detector', undefined, (v, name) => named(name, () => parseDetectorName(String(v))), RUN_DEFAULTS.detector),

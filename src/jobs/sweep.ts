@@ -18,7 +18,7 @@ import { makeDetector, type DetectorName } from '../cna/refusal';
 import { sweepPoint, type SweepPoint } from '../cna/sweep';
 import { UserError } from '../errors';
 import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
-import { promptSpec, rowsOf, runAttribute, type AttributeOptions, type AttributeResult } from './attribute';
+import { promptSpec, rowsOf, runAttribute, runHeader, type AttributeOptions, type AttributeResult } from './attribute';
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
 import type { PairsInput } from './pairsInput';
@@ -115,7 +115,9 @@ function refs(neurons: readonly NeuronRef[]): NeuronRef[] {
 export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<SweepResult> {
   const start = performance.now();
   const { engine, model, signal } = ctx;
-  const { pairs, evaluation } = opts;
+  const { evaluation } = opts;
+  // Reference mode: one template date for every prompt of the run (and the discovery inside it).
+  const pairs: PairsInput = { ...opts.pairs, header: runHeader(opts.pairs.header) };
   if (evaluation.prompts.length === 0) throw new UserError(`No evaluation prompts (${evaluation.description}).`, 1);
   // Before any model work, so that a bad value stops the run at once.
   const settings = resolveRunSettings(pairs.header, { flags: { multipliers: opts.multipliers, maxNewTokens: opts.maxNewTokens, detector: opts.detector } });

@@ -24,9 +24,9 @@ export function parseDirectiveValue(name: DirectiveName, raw: string): ValueResu
         ? { ok: false, message: `@${name} needs a value, e.g. ${example(name)}.` }
         : { ok: true, value: { name, value: raw } };
     case 'template':
-      return raw === 'chat' || raw === 'raw'
+      return raw === 'chat' || raw === 'raw' || raw === 'reference'
         ? { ok: true, value: { name, value: raw } }
-        : { ok: false, message: `@template must be 'chat' or 'raw', not '${raw}'.` };
+        : { ok: false, message: `@template must be 'chat', 'raw' or 'reference', not '${raw}'.` };
     case 'split':
       return raw === 'discover' || raw === 'eval'
         ? { ok: true, value: { name, value: raw as Split } }

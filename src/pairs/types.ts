@@ -82,13 +82,20 @@ export interface Section {
   range: Range;
 }
 
+/**
+ * How prompts are formatted: `chat` (the model's chat template rendered once, no special tokens added again, a
+ * pinned date), `raw` (the text as is) or `reference` (exactly as the reference implementation, neuron_steer:
+ * docs/method.md, "Reference formatting").
+ */
+export type TemplateMode = 'chat' | 'raw' | 'reference';
+
 /** `@top`: a share of all MLP neurons, or a count. */
 export type TopValue = { kind: 'percent'; percent: number } | { kind: 'count'; count: number };
 
 export type DirectiveValue =
   | { name: 'feature'; value: string }
   | { name: 'model'; value: string }
-  | { name: 'template'; value: 'chat' | 'raw' }
+  | { name: 'template'; value: TemplateMode }
   | { name: 'system'; value: string }
   | { name: 'top'; value: TopValue }
   | { name: 'exclude-layers'; value: number[] }
@@ -116,7 +123,9 @@ export interface Directive {
 export interface Header {
   feature?: string;
   model?: string;
-  template?: 'chat' | 'raw';
+  template?: TemplateMode;
+  /** The date templates print (YYYY-MM-DD); not a directive: set by `--template-date` to repeat a reference-mode run. */
+  templateDate?: string;
   system?: string;
   top?: TopValue;
   excludeLayers?: number[];

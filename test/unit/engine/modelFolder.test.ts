@@ -102,13 +102,15 @@ test('external weights: found, checked, and staged as hard links when they are H
   assert.throws(() => externalDataFolder(path.join(missing, 'model.onnx'), bytes), userError(/Missing external weights file model\.onnx_data/));
 });
 
-test('EOS ids: generation_config (number or list), then config.json, then the tokenizer\'s eos_token', () => {
+test('EOS ids: genai_config.json, then generation_config (number or list), then config.json, then the tokenizer\'s eos_token', () => {
   const cfg = JSON.stringify({ eos_token_id: 5 });
   const tokCfg = JSON.stringify({ eos_token: { content: '<|eot_id|>' } });
   const eos = (files: Record<string, string | Buffer>) => {
     const folder = openModelFolder(folderWith({ 'tokenizer.json': tokenizer, 'model.onnx': 'x', ...files }));
-    return resolveEos(folder, new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig));
+    return resolveEos(folder, new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig)).ids;
   };
+  const genai = JSON.stringify({ model: { eos_token_id: [9, 10], decoder: { filename: 'model.onnx' } } });
+  assert.deepEqual(eos({ 'genai_config.json': genai, 'generation_config.json': '{"eos_token_id": 7}', 'config.json': cfg }), [9, 10]);
   assert.deepEqual(eos({ 'generation_config.json': '{"eos_token_id": 7}', 'config.json': cfg }), [7]);
   assert.deepEqual(eos({ 'generation_config.json': '{"eos_token_id": [7, 8]}', 'config.json': cfg }), [7, 8]);
   assert.deepEqual(eos({ 'generation_config.json': '{}', 'config.json': cfg }), [5]);
