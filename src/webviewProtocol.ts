@@ -79,6 +79,10 @@ export interface AttributionChart {
   top?: string;
   /** The .cnapairs file the result came from, for titles. */
   source?: string;
+  /** How the prompts were formatted: `chat`, `raw`, or `reference 2026-12-01` (reference mode and its date). */
+  formatting?: string;
+  /** Whether universal neurons were left out of the circuit. */
+  universalFilter?: boolean;
 }
 
 export interface ChartSweepPoint {

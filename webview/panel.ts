@@ -132,7 +132,8 @@ export function startPanel(root: HTMLElement): App {
       model,
       `k = ${a.k.toLocaleString('en-US')}${a.top ? ` (--top ${a.top})` : ''}`,
       `${s.neurons.toLocaleString('en-US')} neurons in ${s.layers} layers`,
-      `${s.universal} universal filtered`,
+      a.universalFilter === false ? 'universal filter off' : `${s.universal} universal filtered`,
+      a.formatting ? `${a.formatting} formatting` : undefined,
       a.source,
     ].filter(Boolean).join('  ·  ');
   }

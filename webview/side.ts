@@ -57,7 +57,8 @@ export function startSide(root: HTMLElement): App {
       ['Model', a.model.path.split(/[\\/]/).filter(Boolean).pop() ?? a.model.path],
       ['k', `${a.k.toLocaleString('en-US')}${a.top ? ` (--top ${a.top})` : ''}`],
       ['Neurons', `${s.neurons.toLocaleString('en-US')} in ${s.layers} layers`],
-      ['Universal', `${s.universal} filtered out`],
+      ['Universal', a.universalFilter === false ? 'filter off' : `${s.universal} filtered out`],
+      ...(a.formatting ? [['Formatting', a.formatting] as [string, string]] : []),
     ];
     const counts = new Map<number, number>();
     for (const n of a.neurons) counts.set(n.layer, (counts.get(n.layer) ?? 0) + 1);

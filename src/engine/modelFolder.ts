@@ -173,7 +173,17 @@ function holdsModel(dir: string): boolean {
  * several are listed with how to pick one.
  */
 function pickVariantFolder(dir: string, input: string): string {
-  if (!fs.statSync(dir).isDirectory() || holdsModel(dir)) return dir;
+  const found = findVariantFolders(dir);
+  if (found.length === 1) return path.join(dir, found[0]);
+  if (found.length > 1) {
+    throw new UserError(`${input} holds ${found.length} model variants (${found.join(', ')}): pass one of them as the model folder, e.g. ${path.join(input, found[0])}.`);
+  }
+  return dir;
+}
+
+/** The variant folders under a repository root (relative, sorted); none when the folder holds a model itself. */
+export function findVariantFolders(dir: string): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory() || holdsModel(dir)) return [];
   const found: string[] = [];
   const walk = (d: string, depth: number) => {
     let entries: fs.Dirent[];
@@ -190,12 +200,7 @@ function pickVariantFolder(dir: string, input: string): string {
     }
   };
   walk(dir, 1);
-  if (found.length === 1) return path.join(dir, found[0]);
-  if (found.length > 1) {
-    found.sort();
-    throw new UserError(`${input} holds ${found.length} model variants (${found.join(', ')}): pass one of them as the model folder, e.g. ${path.join(input, found[0])}.`);
-  }
-  return dir;
+  return found.sort();
 }
 
 /** A HF cache repo folder (`models--org--name`) holds snapshots; use the one `refs/main` names. */

@@ -29,6 +29,8 @@ export function attributionForChart(r: AttributeResult, file: string, pairs: rea
     excludedLayers: r.settings.excludeLayers,
     top: r.settings.top,
     source: path.basename(file),
+    formatting: r.settings.template === 'reference' ? `reference ${String(r.settings.templateDate ?? '')}`.trim() : String(r.settings.template ?? 'chat'),
+    universalFilter: r.settings.universalFilter,
   };
 }
 

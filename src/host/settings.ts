@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { resolveRunSettings, type GivenSettings, type RunSettings } from '../jobs/settings';
-import type { Header } from '../pairs/types';
+import type { Header, TemplateMode } from '../pairs/types';
 
 export interface EditorSettings {
   /** Empty when unset (an untrusted workspace only sees the user's value: it is a restricted setting). */
@@ -13,6 +13,8 @@ export interface EditorSettings {
   /** 0 = let the engine choose (one per core). */
   threads: number;
   executionProvider: string;
+  /** How prompts are formatted when a file has no `@template`. */
+  template: TemplateMode;
   /** As the user wrote them; parsed by the resolver. */
   run: GivenSettings;
 }
@@ -23,6 +25,7 @@ export function readSettings(scope?: vscode.Uri): EditorSettings {
     modelPath: (c.get<string>('modelPath') ?? '').trim(),
     threads: c.get<number>('threads') ?? 0,
     executionProvider: c.get<string>('executionProvider') ?? 'cpu',
+    template: c.get<TemplateMode>('template') ?? 'chat',
     run: {
       top: c.get<string>('circuitSize'),
       excludeLayers: c.get<string>('excludeLayers'),
@@ -32,6 +35,11 @@ export function readSettings(scope?: vscode.Uri): EditorSettings {
       detector: c.get<string>('detector'),
     },
   };
+}
+
+/** The file's header with the cna.template setting where the file has no `@template`. */
+export function withTemplateSetting(header: Header, scope: vscode.Uri | undefined): Header {
+  return header.template !== undefined ? header : { ...header, template: readSettings(scope).template };
 }
 
 /** A document's run settings: its directives, else the editor's settings, else the defaults. */

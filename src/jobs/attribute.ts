@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { PairStore, Side } from '../cna/accumulate';
-import type { Circuit, ModelIdentity } from '../cna/circuit';
+import type { Circuit, CircuitSettings, ModelIdentity } from '../cna/circuit';
 import { discover, type PromptActivations } from '../cna/discover';
 import { GENERIC_PROMPTS, REFERENCE_GENERIC_PROMPTS } from '../cna/genericPrompts';
 import { formatTemplateDate, today } from '../engine/chatTemplate';
@@ -87,6 +87,16 @@ export function runHeader(header: Header): Header {
   return header.template === 'reference' && header.templateDate === undefined
     ? { ...header, templateDate: formatTemplateDate(today()) }
     : header;
+}
+
+/** A prompt formatted the way a circuit's pairs were: its template (and reference date) and system message. */
+export function circuitPromptSpec(text: string, settings: CircuitSettings): PromptSpec {
+  const header: Header = {};
+  const t = settings.template;
+  if (t === 'chat' || t === 'raw' || t === 'reference') header.template = t;
+  if (typeof settings.templateDate === 'string') header.templateDate = settings.templateDate;
+  if (typeof settings.system === 'string') header.system = settings.system;
+  return promptSpec(text, header);
 }
 
 /** How a .cnapairs prompt is sent to the engine: chat template unless `@template raw`, with `@system`. */

@@ -8,7 +8,7 @@ import { attributionForChart } from '../chartData';
 import { requireTrust, runWithProgress, type CnaContext } from '../context';
 import type { DocumentRun } from '../documentResults';
 import { resolveModel, type ResolvedModel } from '../model';
-import { runSettings } from '../settings';
+import { runSettings, withTemplateSetting } from '../settings';
 import { pairsDocument } from './target';
 import type { CommandFactory } from './types';
 
@@ -21,7 +21,8 @@ export const runAttributionCommand: CommandFactory = (ctx) => async (arg) => {
 export function prepareRun(ctx: CnaContext, doc: vscode.TextDocument, what: string): { pairs: PairsInput; model: ResolvedModel } {
   requireTrust(what);
   // The document's own parse and lint (with whatever token counts it had); errors are in the Problems panel.
-  const pairs = pairsFromParsed(ctx.documents.parsed(doc), ctx.documents.lastLint(doc), doc.uri.fsPath, 'The Problems panel lists them all.');
+  const parsed = pairsFromParsed(ctx.documents.parsed(doc), ctx.documents.lastLint(doc), doc.uri.fsPath, 'The Problems panel lists them all.');
+  const pairs = { ...parsed, header: withTemplateSetting(parsed.header, doc.uri) };
   const model = resolveModel(ctx.extension, doc.uri, pairs.modelDirective);
   ctx.log.info(`${what}: ${path.basename(doc.uri.fsPath)}, ${pairs.discovery.length} discovery pairs, model ${model.path} (from ${model.source})`);
   return { pairs, model };

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findVariantFolders } from '../../engine/modelFolder';
 import { DEMO_MODELS, recentModels, rememberModel } from '../model';
 import { readSettings } from '../settings';
 import type { CommandFactory } from './types';
@@ -43,6 +44,13 @@ export const selectModelCommand: CommandFactory = (ctx) => async () => {
     const folders = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use This Model', title: 'An ONNX model folder (model.onnx, config.json, tokenizer.json)' });
     chosen = folders?.[0]?.fsPath;
     if (!chosen) return;
+    // A repository root with several variant folders (onnxruntime-genai's cpu_and_mobile/..., cuda/...): pick one.
+    const variants = findVariantFolders(chosen);
+    if (variants.length > 1) {
+      const variant = await vscode.window.showQuickPick(variants.map((v) => ({ label: v })), { title: `CNA: ${path.basename(chosen)} holds ${variants.length} model variants`, placeHolder: 'Pick the variant to run (CPU variants run here; CUDA ones need the CUDA provider)' });
+      if (!variant) return;
+      chosen = path.join(chosen, variant.label);
+    }
   } else if (pick.action === 'path') {
     chosen = pick.modelPath;
   }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../errors';
+import { circuitPromptSpec } from '../../jobs/attribute';
 import type { PromptSpec } from '../../protocol';
 import { reportError, requireTrust, runWithProgress, type CnaContext } from '../context';
 import { runSettings } from '../settings';
@@ -65,10 +66,8 @@ export async function steerRequest(ctx: CnaContext, prompt: string, multiplier: 
     return undefined;
   }
   const circuit = run.attribution;
-  // Format the prompt the way the circuit's pairs were formatted (chat template or raw, system message).
-  const spec: PromptSpec = { text: prompt };
-  if (circuit.settings.template === 'raw') spec.raw = true;
-  if (typeof circuit.settings.system === 'string') spec.system = circuit.settings.system;
+  // Format the prompt the way the circuit's pairs were formatted (chat, raw or reference; system message).
+  const spec: PromptSpec = circuitPromptSpec(prompt, circuit.settings);
   const neurons = circuit.neurons.map(({ layer, index }) => ({ layer, index }));
   panel.showPlayground({ prompt, multiplier, pending: true });
   let failure: string | undefined;
