@@ -53,6 +53,8 @@ export interface InspectResult {
   eos: number[];
   maxPositions: number | null;
   fingerprint: string;
+  /** A sample of the weight values: differs between a base model and its fine-tune. */
+  weightsFingerprint: string;
 }
 
 export interface ActivationsResult {

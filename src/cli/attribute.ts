@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { toReferenceJson } from '../cna/circuit';
 import { UserError } from '../errors';
 import { attributeJson, runAttribute, type AttributeResult } from '../jobs/attribute';
-import { circuitJson, writeFileAtomic } from '../jobs/circuitFile';
+import { checkWritable, circuitJson, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { readPairsFile } from '../jobs/pairsInput';
-import { numberOption, parseArgs, stringOption } from './args';
+import { excludeLayersOption, parseArgs, stringOption, topOption, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
 import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
@@ -29,20 +29,26 @@ export const attributeCommand: CliCommand = {
       booleans: ['no-universal-filter', 'json', 'deltas'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${attributeCommand.usage}`);
-    const pairs = await readPairsFile(args.positional[0]);
-    const model = modelRef(args, pairs.modelDirective);
+    // Every argument and output path is checked before the model loads (seconds on a real model).
+    const top = topOption(args);
+    const excludeLayers = excludeLayersOption(args);
+    const batchSize = wholeNumberOption(args, 'batch-size', 1);
     const out = stringOption(args, 'out');
     const referenceOut = stringOption(args, 'reference-json');
+    if (out) await checkWritable(out);
+    if (referenceOut) await checkWritable(referenceOut);
+    const pairs = await readPairsFile(args.positional[0]);
+    const model = modelRef(args, pairs.modelDirective);
     const progress = progressReporter(io, 'cna attribute');
     const result = await withEngine(args, io, async (engine, signal) => {
       const r = await runAttribute(
         { engine, model, signal, onProgress: (p) => progress.update(p), onNote: (m) => progress.note(m) },
         {
           pairs,
-          top: stringOption(args, 'top'),
-          excludeLayers: stringOption(args, 'exclude-layers'),
+          top,
+          excludeLayers,
           universalFilter: !args.options.has('no-universal-filter'),
-          batchSize: numberOption(args, 'batch-size'),
+          batchSize,
         },
       ).finally(() => progress.done());
       throwIfCancelled(signal);

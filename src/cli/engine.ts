@@ -8,7 +8,7 @@ import { UserError } from '../errors';
 import { EngineClient } from '../engine/client';
 import { packageRoot } from '../jobs/packageRoot';
 import type { ModelRef, Progress } from '../protocol';
-import { numberOption, stringOption, type ParsedArgs } from './args';
+import { stringOption, wholeNumberOption, type ParsedArgs } from './args';
 import type { CliIO } from './command';
 
 /** Options every engine command accepts. */
@@ -42,8 +42,7 @@ export function progressPrinter(io: CliIO): (p: Progress) => void {
 
 /** Runs `fn` with an engine worker; Ctrl-C cancels the running request. Always shuts the worker down. */
 export async function withEngine<T>(args: ParsedArgs, io: CliIO, fn: (client: EngineClient, signal: AbortSignal) => Promise<T>): Promise<T> {
-  const threads = numberOption(args, 'threads');
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UserError('--threads must be a positive whole number.');
+  const threads = wholeNumberOption(args, 'threads', 1);
   const client = EngineClient.start({ threads, executionProvider: stringOption(args, 'execution-provider') });
   const abort = new AbortController();
   const onSigint = () => abort.abort();

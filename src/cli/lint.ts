@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors';
 import { lintText } from '../pairs/lint';
 import type { PairsDiagnostic } from '../pairs/types';
-import { parseArgs, numberOption } from './args';
+import { parseArgs, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
 
 export interface LintReport {
@@ -18,7 +18,7 @@ export const lintCommand: CliCommand = {
   async run(argv, io) {
     const args = parseArgs(argv, { values: ['max-prompt-tokens'], booleans: ['json'] });
     if (args.positional.length === 0) throw new UserError('Give at least one .cnapairs file: cna lint FILE... [--json]');
-    const maxPromptTokens = numberOption(args, 'max-prompt-tokens');
+    const maxPromptTokens = wholeNumberOption(args, 'max-prompt-tokens', 1);
     const reports: LintReport[] = [];
     for (const file of args.positional) {
       let text: string;

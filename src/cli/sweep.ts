@@ -7,13 +7,13 @@ import { parseDetectorName } from '../cna/refusal';
 import { parseMultipliers } from '../cna/sweep';
 import { UserError } from '../errors';
 import { attributeJson } from '../jobs/attribute';
-import { circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
+import { checkWritable, circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { selectEvalPrompts } from '../jobs/evalPrompts';
 import { readPairsFile } from '../jobs/pairsInput';
 import { runSweep, type SweepResult } from '../jobs/sweep';
 import type { SweepPoint } from '../cna/sweep';
-import { numberOption, parseArgs, stringOption } from './args';
+import { excludeLayersOption, parseArgs, stringOption, topOption, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
 import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
@@ -57,10 +57,17 @@ export const sweepCommand: CliCommand = {
       booleans: ['caa', 'json', 'no-universal-filter'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${sweepCommand.usage}`);
-    const pairs = await readPairsFile(args.positional[0]);
+    // Every argument and the output path are checked before the model loads.
     const circuitFile = stringOption(args, 'circuit');
+    const out = stringOption(args, 'out');
+    if (out && circuitFile) throw new UserError('--out writes the circuit that sweep finds itself; it cannot be combined with --circuit.');
+    const top = topOption(args);
+    const excludeLayers = excludeLayersOption(args);
+    const seed = wholeNumberOption(args, 'seed', 0);
+    const batchSize = wholeNumberOption(args, 'batch-size', 1);
+    const pairs = await readPairsFile(args.positional[0]);
     const circuit = circuitFile ? await readCircuitFile(circuitFile) : undefined;
-    const model = modelRef(args, pairs.modelDirective ?? circuit?.model.path);
+    const model = modelRef(args, pairs.modelDirective ?? circuit?.circuit?.model.path);
     const control = stringOption(args, 'control') ?? 'random';
     if (control !== 'random' && control !== 'none') throw new UserError(`--control must be 'random' or 'none', not '${control}'.`);
     const spec = stringOption(args, 'multipliers');
@@ -68,14 +75,10 @@ export const sweepCommand: CliCommand = {
     const detectorFlag = stringOption(args, 'detector');
     const detector = detectorFlag === undefined ? undefined : parseDetectorName(detectorFlag);
     const multipliers = spec === undefined ? undefined : parseMultipliers(spec);
-    const alphaList = alphas === undefined ? undefined : parseMultipliers(alphas);
-    const maxNewTokens = numberOption(args, 'max-new-tokens');
-    if (maxNewTokens !== undefined && !(Number.isInteger(maxNewTokens) && maxNewTokens >= 1)) {
-      throw new UserError('--max-new-tokens must be a whole number of at least 1.');
-    }
+    const alphaList = alphas === undefined ? undefined : parseMultipliers(alphas, 'alpha');
+    const maxNewTokens = wholeNumberOption(args, 'max-new-tokens', 1);
     const evaluation = await selectEvalPrompts(pairs, stringOption(args, 'eval') ?? 'positive');
-    const out = stringOption(args, 'out');
-    if (out && circuit) throw new UserError('--out writes the circuit that sweep finds itself; it cannot be combined with --circuit.');
+    if (out) await checkWritable(out);
     const progress = progressReporter(io, 'cna sweep');
     progress.note(`evaluating ${evaluation.prompts.length} prompts: ${evaluation.description}`);
     const result = await withEngine(args, io, async (engine, signal) => {
@@ -84,19 +87,19 @@ export const sweepCommand: CliCommand = {
         {
           pairs, circuit, circuitFile, evaluation,
           attribute: {
-            top: stringOption(args, 'top'),
-            excludeLayers: stringOption(args, 'exclude-layers'),
+            top,
+            excludeLayers,
             universalFilter: !args.options.has('no-universal-filter'),
           },
           multipliers,
           detector,
           refusalMarkers: markers,
           control,
-          seed: numberOption(args, 'seed'),
+          seed,
           caa: args.options.has('caa'),
           alphas: alphaList,
           maxNewTokens,
-          batchSize: numberOption(args, 'batch-size'),
+          batchSize,
         },
       ).finally(() => progress.done());
       throwIfCancelled(signal);

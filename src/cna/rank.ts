@@ -4,6 +4,7 @@
  * we always record what the other choice would have given.
  */
 import { UserError } from '../errors';
+import { LAYERS_RULE, parseLayers, parseTop as parseTopValue, TOP_RULE } from '../pairs/directives';
 import { groupThousands } from './neurons';
 
 export const DEFAULT_TOP = '0.1%';
@@ -16,27 +17,13 @@ export const DEFAULT_EXCLUDE_LAYERS = '0-1';
 
 export type TopSpec = { kind: 'percent'; percent: number } | { kind: 'count'; count: number };
 
-/** Parses `0.1%` (percentage of all MLP neurons) or `200` (a count). */
+/** Parses `0.1%` (percentage of all MLP neurons) or `200` (a count), with the .cnapairs `@top` rules. */
 export function parseTop(spec: string | number): TopSpec {
-  const bad = () =>
-    new UserError(`The circuit size must be a percentage such as 0.1% or a neuron count such as 200, got '${spec}'.`);
-  if (typeof spec === 'number') {
-    if (!Number.isInteger(spec) || spec < 1) throw bad();
-    return { kind: 'count', count: spec };
-  }
-  const text = spec.trim();
-  const pct = /^(\d+(?:\.\d*)?|\.\d+)\s*%$/.exec(text);
-  if (pct) {
-    const percent = Number(pct[1]);
-    if (!(percent > 0 && percent <= 100)) throw bad();
-    return { kind: 'percent', percent };
-  }
-  if (/^\d+$/.test(text)) {
-    const count = Number(text);
-    if (count < 1 || !Number.isSafeInteger(count)) throw bad();
-    return { kind: 'count', count };
-  }
-  throw bad();
+  const top = typeof spec === 'number'
+    ? (Number.isSafeInteger(spec) && spec >= 1 ? { kind: 'count' as const, count: spec } : undefined)
+    : parseTopValue(spec);
+  if (!top) throw new UserError(`The circuit size ${TOP_RULE}, got '${spec}'.`);
+  return top;
 }
 
 export function formatTop(top: TopSpec): string {
@@ -44,28 +31,18 @@ export function formatTop(top: TopSpec): string {
 }
 
 /**
- * Parses a layer list such as `0-1`, `0,1,5` or `0-1, 5`; an empty string or `none` excludes nothing.
- * With `layerCount`, layers outside the model are an error. Returns sorted, unique layer numbers.
+ * Parses a layer list such as `0-1`, `0,1,5` or `0-1, 5` (the .cnapairs `@exclude-layers` rules); an empty
+ * string or `none` excludes nothing. With `layerCount`, layers outside the model are an error.
  */
 export function parseLayerSpec(spec: string, layerCount?: number): number[] {
   const text = spec.trim();
-  if (text === '' || text.toLowerCase() === 'none') return [];
-  const out = new Set<number>();
-  for (const rawPart of text.split(',')) {
-    const part = rawPart.trim();
-    const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
-    if (!m) {
-      throw new UserError(`Bad layer list '${spec}': use ranges and numbers such as 0-1 or 0,1,5.`);
-    }
-    const from = Number(m[1]);
-    const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from) throw new UserError(`Bad layer range '${part}': the first layer must not be above the second.`);
-    if (layerCount !== undefined && to >= layerCount) {
-      throw new UserError(`Layer ${to} in '${spec}' does not exist: the model has layers 0 to ${layerCount - 1}.`);
-    }
-    for (let l = from; l <= to; l++) out.add(l);
+  const layers = text === '' || text.toLowerCase() === 'none' ? [] : parseLayers(text);
+  if (!layers) throw new UserError(`Bad layer list '${spec}': it ${LAYERS_RULE}.`);
+  const outside = layerCount === undefined ? undefined : layers.find((l) => l >= layerCount);
+  if (outside !== undefined) {
+    throw new UserError(`Layer ${outside} in '${spec}' does not exist: the model has layers 0 to ${layerCount! - 1}.`);
   }
-  return [...out].sort((a, b) => a - b);
+  return layers;
 }
 
 /** What k is, how it was chosen, and what the other convention would have given. */

@@ -3,6 +3,7 @@
  * KL on benign prompts. The engine generates; this file only scores.
  */
 import { UserError } from '../errors';
+import { parseNumberList } from '../pairs/directives';
 import { meanFirstTokenKL } from './kl';
 import { quality } from './quality';
 import { RefusalDetector, refusalRate } from './refusal';
@@ -10,14 +11,10 @@ import { RefusalDetector, refusalRate } from './refusal';
 export const DEFAULT_MULTIPLIERS: readonly number[] = [0, 0.25, 0.5, 0.75, 1, 1.5, 2];
 
 /** Parses `0,0.5,1` or `0 0.5 1` (or a mix); keeps the given order. */
-export function parseMultipliers(spec: string): number[] {
-  const parts = spec.trim().split(/[\s,]+/).filter((p) => p !== '');
-  if (parts.length === 0) throw new UserError('The multiplier list is empty: give numbers such as 0 0.5 1.');
-  return parts.map((p) => {
-    const m = Number(p);
-    if (!Number.isFinite(m)) throw new UserError(`Multiplier '${p}' is not a number: give numbers such as 0 0.5 1.`);
-    return m;
-  });
+export function parseMultipliers(spec: string, what: 'multiplier' | 'alpha' = 'multiplier'): number[] {
+  const r = parseNumberList(spec, { what, ...(what === 'multiplier' ? { min: 0 } : {}) });
+  if (!r.ok) throw new UserError(r.message[0].toUpperCase() + r.message.slice(1));
+  return r.value;
 }
 
 /** What the engine produced for one multiplier. */

@@ -187,6 +187,7 @@ export function inspect(model: EngineModel): InspectResult {
     eos: model.eos,
     maxPositions: model.maxPositions ?? null,
     fingerprint: info.fingerprint,
+    weightsFingerprint: info.weightsFingerprint,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../errors';
 import type { ModelRef } from '../protocol';
@@ -105,9 +106,20 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
 function readAndInstrument(folder: ModelFolder, additive: boolean): { instrumented: Uint8Array; info: GraphInfo; externalFolder?: string } {
   const original = readModelBytes(folder.onnxPath);
   const externalFolder = externalDataFolder(folder.onnxPath, original);
-  const hint = { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers };
-  const { bytes, info } = instrumentModel(original, { additive }, hint);
-  return { instrumented: bytes, info, externalFolder };
+  const files = new Map<string, number>();
+  const readExternal = (location: string, offset: number, length: number): Uint8Array => {
+    let fd = files.get(location);
+    if (fd === undefined) files.set(location, (fd = fs.openSync(path.join(path.dirname(folder.onnxPath), location), 'r')));
+    const buf = Buffer.alloc(length);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
+  };
+  const hint = { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers, readExternal };
+  try {
+    const { bytes, info } = instrumentModel(original, { additive }, hint);
+    return { instrumented: bytes, info, externalFolder };
+  } finally {
+    for (const fd of files.values()) fs.closeSync(fd);
+  }
 }
 
 function readModelBytes(file: string): Uint8Array {

@@ -88,6 +88,7 @@ export function modelIdentity(info: InspectResult): ModelIdentity {
   return {
     path: info.path,
     fingerprint: info.fingerprint,
+    weightsFingerprint: info.weightsFingerprint,
     layers: info.layers,
     intermediateSize: info.intermediateSize,
     totalNeurons: info.totalNeurons,

@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CaaAccumulator } from '../cna/caa';
-import { checkCircuitMatchesModel, type Circuit } from '../cna/circuit';
+import type { Circuit } from '../cna/circuit';
 import { firstTokenKL } from '../cna/kl';
 import type { NeuronRef } from '../cna/neurons';
 import { randomControlNeurons, DEFAULT_CONTROL_SEED } from '../cna/randomControl';
@@ -22,13 +22,17 @@ import { promptSpec, rowsOf, runAttribute, type AttributeOptions, type Attribute
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
 import type { PairsInput } from './pairsInput';
+import { circuitForModel, type CircuitFile } from './circuitFile';
 
 export const DEFAULT_MAX_NEW_TOKENS = 150;
 
 export interface SweepOptions {
   pairs: PairsInput;
-  /** A circuit read from circuit.json; when absent, the attribute job runs first on the discovery pairs. */
-  circuit?: Circuit;
+  /**
+   * A circuit read by readCircuitFile, or one in memory (the editor's last run); when absent, the attribute
+   * job runs first on the discovery pairs. Either way it is checked against the model (circuitForModel).
+   */
+  circuit?: Circuit | CircuitFile;
   /** Where `circuit` was read from, for the result. */
   circuitFile?: string;
   attribute?: Omit<AttributeOptions, 'pairs'>;
@@ -116,10 +120,12 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   if (evaluation.prompts.length === 0) throw new UserError(`No evaluation prompts (${evaluation.description}).`, 1);
 
   let attribute: AttributeResult | undefined;
-  let circuit = opts.circuit;
+  let circuit: Circuit | undefined;
   const info: InspectResult = await engine.inspect(model, { signal });
-  if (circuit) {
-    checkCircuitMatchesModel(circuit, info);
+  if (opts.circuit) {
+    const given = opts.circuit;
+    const source: CircuitFile = 'version' in given ? { file: opts.circuitFile ?? 'the circuit', circuit: given, neurons: given.neurons } : given;
+    circuit = circuitForModel(source, info, (w) => ctx.onNote?.(`warning: ${w}`));
     const template = pairs.header.template ?? 'chat';
     if (typeof circuit.settings.template === 'string' && circuit.settings.template !== template) {
       ctx.onNote?.(`the circuit was found with the ${circuit.settings.template} template, this sweep formats prompts with ${template}`);
