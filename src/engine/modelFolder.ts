@@ -25,6 +25,8 @@ export interface ModelConfig {
   numKvHeads?: number;
   headDim?: number;
   maxPositions?: number;
+  /** Where maxPositions comes from, for messages. */
+  contextSource?: string;
   vocabSize?: number;
   /** EOS ids from config.json (generation_config.json wins when present). */
   eos: number[];
@@ -98,12 +100,28 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
   }
   const tokenizerJson = readJson(tokPath);
   const tokenizerConfig = optionalJson(path.join(root, 'tokenizer_config.json'));
-  const config = parseConfig(optionalJson(path.join(root, 'config.json')));
+  const config = withGenaiConfig(parseConfig(optionalJson(path.join(root, 'config.json'))), optionalJson(path.join(root, 'genai_config.json')));
   const generation = parseGenerationConfig(optionalJson(path.join(root, 'generation_config.json')));
   return {
     root: realRoot, onnxPath, variant, available, config, generation, tokenizerJson, tokenizerConfig,
     chatTemplate: findChatTemplate(root, tokenizerConfig),
   };
+}
+
+/**
+ * The context length of a model folder from its config files alone (no tokenizer, no ONNX), for lint;
+ * undefined when the folder or the number cannot be found.
+ */
+export function readContextLength(input: string): number | undefined {
+  try {
+    let dir = path.resolve(input);
+    if (fs.statSync(dir).isFile()) dir = path.dirname(dir);
+    const root = findRoot(resolveHfCacheRepo(dir));
+    const config = withGenaiConfig(parseConfig(optionalJson(path.join(root, 'config.json'))), optionalJson(path.join(root, 'genai_config.json')));
+    return config.maxPositions;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A HF cache repo folder (`models--org--name`) holds snapshots; use the one `refs/main` names. */
@@ -221,12 +239,30 @@ export function parseConfig(raw: Record<string, unknown>): ModelConfig {
     numKvHeads: num(c.num_key_value_heads) ?? numHeads,
     headDim: num(c.head_dim) ?? (hidden && numHeads ? hidden / numHeads : undefined),
     maxPositions: num(c.max_position_embeddings),
+    contextSource: num(c.max_position_embeddings) === undefined ? undefined : 'max_position_embeddings in config.json',
     vocabSize: num(c.vocab_size),
     eos: idList(c.eos_token_id),
     bos: num(c.bos_token_id),
     pad: num(c.pad_token_id),
     raw,
   };
+}
+
+/**
+ * An onnxruntime-genai export's genai_config.json: `model.context_length` is the size of its KV cache, which
+ * may be below max_position_embeddings (running past it crashes inside ONNX Runtime), and `model.eos_token_id`
+ * stands in when config.json names no EOS.
+ */
+export function withGenaiConfig(config: ModelConfig, genai: Record<string, unknown>): ModelConfig {
+  const m = genai.model && typeof genai.model === 'object' ? (genai.model as Record<string, unknown>) : {};
+  const context = num(m.context_length);
+  const out = { ...config };
+  if (context !== undefined && context > 0 && (config.maxPositions === undefined || context < config.maxPositions)) {
+    out.maxPositions = context;
+    out.contextSource = 'context_length in genai_config.json';
+  }
+  if (out.eos.length === 0) out.eos = idList(m.eos_token_id);
+  return out;
 }
 
 export function parseGenerationConfig(raw: Record<string, unknown>): GenerationConfig {

@@ -12,7 +12,7 @@ import type { Circuit, ModelIdentity } from '../cna/circuit';
 import { discover, type PromptActivations } from '../cna/discover';
 import { GENERIC_PROMPTS } from '../cna/genericPrompts';
 import { UserError } from '../errors';
-import type { Header } from '../pairs/types';
+import type { Header, Pair } from '../pairs/types';
 import type { CaptureBatch, InspectResult, PromptSpec } from '../protocol';
 import type { JobContext } from './context';
 import { DISK_STORE_THRESHOLD_BYTES, DiskPairStore } from './diskPairStore';
@@ -102,6 +102,23 @@ export function rowsOf(batch: CaptureBatch, width: number, field: 'mlpInputs' | 
   return batch.indices.map((_, r) => layers.map((l) => l.subarray(r * width, (r + 1) * width)));
 }
 
+/**
+ * Every prompt must fit the model's context: checked before any forward pass (tokenizing is cheap), naming
+ * the file and line of the first that does not.
+ */
+async function checkPromptLengths(ctx: JobContext, info: InspectResult, pairs: PairsInput, list: readonly Pair[]): Promise<void> {
+  const context = info.maxPositions;
+  if (context === null || !ctx.engine.tokenize) return;
+  const prompts = list.flatMap((p) => [p.positive, p.negative]);
+  const { counts } = await ctx.engine.tokenize(ctx.model, prompts.map((p) => promptSpec(p.text, pairs.header)), { signal: ctx.signal });
+  const i = counts.findIndex((c) => c > context);
+  if (i < 0) return;
+  throw new UserError(
+    `${pairs.file}:${prompts[i].range.start.line + 1}: this prompt is ${counts[i]} tokens long, more than the model's context of ${context}: shorten it.`,
+    1,
+  );
+}
+
 export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Promise<AttributeResult> {
   const start = performance.now();
   const { engine, model, signal } = ctx;
@@ -115,6 +132,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   }
 
   const info = await engine.inspect(model, { signal });
+  await checkPromptLengths(ctx, info, pairs, discovery);
   const loadMs = performance.now() - start;
   const identity = modelIdentity(info);
   const width = info.intermediateSize;
