@@ -23,41 +23,62 @@ export function findNearDuplicates(items: (PairTexts | undefined)[], threshold =
     const negative = vocabulary.wordsOf(item.negative);
     return positive.length > 0 && negative.length > 0 ? { positive, negative } : undefined;
   });
-  // Rank positive-side words rarest first, so prefixes hold rare words and candidate lists stay short.
-  const frequency = new Int32Array(vocabulary.size);
-  for (const s of sets) if (s) for (const id of s.positive) frequency[id]++;
-  const order = Int32Array.from({ length: vocabulary.size }, (_, i) => i).sort((a, b) => frequency[a] - frequency[b] || a - b);
-  const rankOf = new Int32Array(vocabulary.size);
-  order.forEach((id, rank) => { rankOf[id] = rank; });
-  const ranked = sets.map((s) => s && { positive: sortNumbers(s.positive.map((id) => rankOf[id])), negative: s.negative });
+  // Rank each side's words rarest first, so prefixes hold rare words and candidate lists stay short.
+  const rankPositive = rarestFirst(sets.map((s) => s?.positive), vocabulary.size);
+  const rankNegative = rarestFirst(sets.map((s) => s?.negative), vocabulary.size);
+  const ranked = sets.map((s) => s && {
+    positive: sortNumbers(s.positive.map((id) => rankPositive[id])),
+    negative: sortNumbers(s.negative.map((id) => rankNegative[id])),
+  });
 
+  // A match must share a prefix word on BOTH sides, so the index is keyed by (positive word, negative word):
+  // a candidate list then holds only pairs that agree on both, which keeps the work near-linear even when
+  // one side's words are all common (a small vocabulary, templated prompts).
+  const width = vocabulary.size;
   const index = new Map<number, number[]>();
   const seen = new Int32Array(items.length).fill(-1);
   const found: [number, number][] = [];
   for (let j = 0; j < ranked.length; j++) {
     const a = ranked[j];
     if (!a) continue;
-    const prefix = prefixLength(a.positive.length, threshold);
+    const prefixP = prefixLength(a.positive.length, threshold);
+    const prefixN = prefixLength(a.negative.length, threshold);
     let match = -1;
-    for (let k = 0; k < prefix; k++) {
-      for (const i of index.get(a.positive[k]) ?? []) {
-        // Lists hold ascending indices: past the best match so far, nothing earlier can follow.
-        if (match >= 0 && i >= match) break;
-        if (seen[i] === j) continue;
-        seen[i] = j;
-        const b = ranked[i]!;
-        if (!sizesCompatible(a.positive.length, b.positive.length, threshold)) continue;
-        if (jaccard(a.positive, b.positive) > threshold && jaccard(a.negative, b.negative) > threshold) match = i;
+    for (let k = 0; k < prefixP; k++) {
+      for (let l = 0; l < prefixN; l++) {
+        for (const i of index.get(a.positive[k] * width + a.negative[l]) ?? []) {
+          // Lists hold ascending indices: past the best match so far, nothing earlier can follow.
+          if (match >= 0 && i >= match) break;
+          if (seen[i] === j) continue;
+          seen[i] = j;
+          const b = ranked[i]!;
+          if (!sizesCompatible(a.positive.length, b.positive.length, threshold)) continue;
+          if (!sizesCompatible(a.negative.length, b.negative.length, threshold)) continue;
+          if (jaccard(a.positive, b.positive) > threshold && jaccard(a.negative, b.negative) > threshold) match = i;
+        }
       }
     }
     if (match >= 0) found.push([match, j]);
-    for (let k = 0; k < prefix; k++) {
-      const list = index.get(a.positive[k]);
-      if (list) list.push(j);
-      else index.set(a.positive[k], [j]);
+    for (let k = 0; k < prefixP; k++) {
+      for (let l = 0; l < prefixN; l++) {
+        const key = a.positive[k] * width + a.negative[l];
+        const list = index.get(key);
+        if (list) list.push(j);
+        else index.set(key, [j]);
+      }
     }
   }
   return found;
+}
+
+/** Rank of each word id when the words of `sets` are ordered rarest first (ties by id). */
+function rarestFirst(sets: (number[] | undefined)[], size: number): Int32Array {
+  const frequency = new Int32Array(size);
+  for (const s of sets) if (s) for (const id of s) frequency[id]++;
+  const order = Int32Array.from({ length: size }, (_, i) => i).sort((a, b) => frequency[a] - frequency[b] || a - b);
+  const rankOf = new Int32Array(size);
+  order.forEach((id, rank) => { rankOf[id] = rank; });
+  return rankOf;
 }
 
 function prefixLength(size: number, t: number): number {
