@@ -46,6 +46,7 @@ if (require.main === module) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stderrColumns: () => process.stderr.columns,
   };
   main(process.argv.slice(2), io).then(
     (code) => { process.exitCode = code; },

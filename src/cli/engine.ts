@@ -36,7 +36,10 @@ export function progressPrinter(io: CliIO): (p: Progress) => void {
       : `${p.stage} ${p.done}/${p.total}`;
     if (line === last) return;
     last = line;
-    io.stderr(io.stderrIsTTY ? `\r\x1b[K${line}` : `${line}\n`);
+    // On a terminal the line is redrawn in place, so it must not wrap: clip it to the width.
+    const columns = io.stderrColumns?.();
+    const fit = columns !== undefined && line.length > columns - 1 ? line.slice(0, Math.max(0, columns - 4)) + '...' : line;
+    io.stderr(io.stderrIsTTY ? `\r\x1b[K${fit}` : `${line}\n`);
   };
 }
 
