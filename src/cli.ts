@@ -1,6 +1,6 @@
 /**
  * The `cna` command line: the same engine as the extension, for pipelines. Results go to stdout, progress to
- * stderr. Exit codes: 0 success, 1 the input has errors, 2 usage or environment error (see spec/cli.md).
+ * stderr. Exit codes: 0 success, 1 the input has errors, 2 usage or environment error, 3 a bug, 130 cancelled (README).
  */
 import { CancelledError, UserError } from './errors';
 import type { CliCommand, CliIO } from './cli/command';
