@@ -12,7 +12,7 @@ import type { Circuit, ModelIdentity } from '../cna/circuit';
 import { discover, type PromptActivations } from '../cna/discover';
 import { GENERIC_PROMPTS } from '../cna/genericPrompts';
 import { UserError } from '../errors';
-import type { Header, Pair } from '../pairs/types';
+import type { Header } from '../pairs/types';
 import type { CaptureBatch, InspectResult, PromptSpec } from '../protocol';
 import type { JobContext } from './context';
 import { DISK_STORE_THRESHOLD_BYTES, DiskPairStore } from './diskPairStore';
@@ -104,19 +104,15 @@ export function rowsOf(batch: CaptureBatch, width: number, field: 'mlpInputs' | 
 
 /**
  * Every prompt must fit the model's context: checked before any forward pass (tokenizing is cheap), naming
- * the file and line of the first that does not.
+ * where the first that does not comes from (`file:line`).
  */
-async function checkPromptLengths(ctx: JobContext, info: InspectResult, pairs: PairsInput, list: readonly Pair[]): Promise<void> {
+export async function checkPromptLengths(ctx: JobContext, info: InspectResult, prompts: readonly { spec: PromptSpec; where: string }[]): Promise<void> {
   const context = info.maxPositions;
-  if (context === null || !ctx.engine.tokenize) return;
-  const prompts = list.flatMap((p) => [p.positive, p.negative]);
-  const { counts } = await ctx.engine.tokenize(ctx.model, prompts.map((p) => promptSpec(p.text, pairs.header)), { signal: ctx.signal });
+  if (context === null || !ctx.engine.tokenize || prompts.length === 0) return;
+  const { counts } = await ctx.engine.tokenize(ctx.model, prompts.map((p) => p.spec), { signal: ctx.signal });
   const i = counts.findIndex((c) => c > context);
   if (i < 0) return;
-  throw new UserError(
-    `${pairs.file}:${prompts[i].range.start.line + 1}: this prompt is ${counts[i]} tokens long, more than the model's context of ${context}: shorten it.`,
-    1,
-  );
+  throw new UserError(`${prompts[i].where}: this prompt is ${counts[i]} tokens long, more than the model's context of ${context}: shorten it.`, 1);
 }
 
 export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Promise<AttributeResult> {
@@ -132,7 +128,9 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   }
 
   const info = await engine.inspect(model, { signal });
-  await checkPromptLengths(ctx, info, pairs, discovery);
+  await checkPromptLengths(ctx, info, discovery.flatMap((p) => [p.positive, p.negative]).map((side) => ({
+    spec: promptSpec(side.text, pairs.header), where: `${pairs.file}:${side.range.start.line + 1}`,
+  })));
   const loadMs = performance.now() - start;
   const identity = modelIdentity(info);
   const width = info.intermediateSize;

@@ -18,7 +18,7 @@ import { DEFAULT_DETECTOR, makeDetector, type DetectorName } from '../cna/refusa
 import { DEFAULT_MULTIPLIERS, sweepPoint, type SweepPoint } from '../cna/sweep';
 import { UserError } from '../errors';
 import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
-import { promptSpec, rowsOf, runAttribute, type AttributeOptions, type AttributeResult } from './attribute';
+import { checkPromptLengths, promptSpec, rowsOf, runAttribute, type AttributeOptions, type AttributeResult } from './attribute';
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
 import type { PairsInput } from './pairsInput';
@@ -122,6 +122,10 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   let attribute: AttributeResult | undefined;
   let circuit: Circuit | undefined;
   const info: InspectResult = await engine.inspect(model, { signal });
+  // Before attribute or any generation: an evaluation prompt that cannot fit would fail only at the end.
+  await checkPromptLengths(ctx, info, evaluation.prompts.map((text, i) => ({
+    spec: promptSpec(text, pairs.header), where: evaluation.where?.[i] ?? `evaluation prompt ${i + 1} (${evaluation.description})`,
+  })));
   if (opts.circuit) {
     const given = opts.circuit;
     const source: CircuitFile = 'version' in given ? { file: opts.circuitFile ?? 'the circuit', circuit: given, neurons: given.neurons } : given;

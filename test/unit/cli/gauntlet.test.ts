@@ -189,6 +189,10 @@ const promptCases: Case[] = [
     const lint = await cna(['lint', '--model', DEMO, long]);
     assert.match(lint.stdout, /long\.cnapairs:3:1: warning CNA011 .*300 words, more than the model's context length \(256\)/);
     fails(await cna(['attribute', '--model', DEMO, long]), 1, /long\.cnapairs:3: this prompt is \d+ tokens long, more than the model's context of 256/);
+    const evalList = file('eval.txt', `Hi there\n\n${'please '.repeat(300)}\n`);
+    const r = await cna(['sweep', file('short.cnapairs', demoPairs(4)), '--model', DEMO, '--eval', evalList, '--max-new-tokens', '2']);
+    fails(r, 1, /eval\.txt:3: this prompt is \d+ tokens long, more than the model's context of 256/);
+    assert.ok(!/discovery|generation/.test(r.stderr), 'refused before attribute and generation');
   }],
 ];
 
