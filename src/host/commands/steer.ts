@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../errors';
+import { circuitForModel } from '../../jobs/circuitFile';
 import { parsePairs } from '../../pairs/parse';
 import type { PromptSpec } from '../../protocol';
 import { ChartPanel } from '../chartPanel';
@@ -62,10 +63,15 @@ export async function steerRequest(ctx: CnaContext, panel: ChartPanel, prompt: s
   let failure: string | undefined;
   const result = await runWithProgress(ctx, `Steer (x${multiplier}, ${circuit.k} neurons)`, async ({ signal, progress }) => {
     try {
-      const r = await ctx.engine.use((engine) => engine.generate(
-        { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: readSettings().maxNewTokens },
-        { signal, onProgress: (p) => progress({ stage: p.stage, done: p.done, total: p.total }) },
-      ));
+      const r = await ctx.engine.use(async (engine) => {
+        // The check every command makes before steering: the model still is the one the circuit was found on.
+        const info = await engine.inspect({ path: run.modelPath }, { signal });
+        circuitForModel({ file: 'The circuit of the last run', circuit, neurons: circuit.neurons }, info, (w) => ctx.log.warn(`Steer: ${w}`));
+        return engine.generate(
+          { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: readSettings().maxNewTokens },
+          { signal, onProgress: (p) => progress({ stage: p.stage, done: p.done, total: p.total }) },
+        );
+      });
       if (signal.aborted) throw new CancelledError();
       return r;
     } catch (err) {
