@@ -13,7 +13,7 @@ import { throwIfCancelled } from '../jobs/context';
 import { readPairsFile } from '../jobs/pairsInput';
 import { excludeLayersOption, parseArgs, stringOption, topOption, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
-import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
+import { checkExcludedLayers, ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
 
 const TOP_NEURONS_SHOWN = 10;
@@ -39,6 +39,7 @@ export const attributeCommand: CliCommand = {
     if (referenceOut) await checkWritable(referenceOut);
     const pairs = await readPairsFile(args.positional[0]);
     const model = modelRef(args, pairs.modelDirective);
+    checkExcludedLayers(model, excludeLayers, pairs.header.excludeLayers);
     const progress = progressReporter(io, 'cna attribute');
     const result = await withEngine(args, io, async (engine, signal) => {
       const r = await runAttribute(

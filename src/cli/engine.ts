@@ -5,7 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { parseLayerSpec } from '../cna/rank';
 import { EngineClient } from '../engine/client';
+import { readModelConfig } from '../engine/modelFolder';
 import { packageRoot } from '../jobs/packageRoot';
 import type { ModelRef, Progress } from '../protocol';
 import { stringOption, wholeNumberOption, type ParsedArgs } from './args';
@@ -25,6 +27,16 @@ export function modelRef(args: ParsedArgs, fallback?: string): ModelRef {
     }
   }
   return { path: p, variant: stringOption(args, 'variant') };
+}
+
+/**
+ * Layers to leave out, checked against the model's config.json before it loads (seconds on a real model):
+ * `--exclude-layers`, else the file's `@exclude-layers`.
+ */
+export function checkExcludedLayers(model: ModelRef, flag: string | undefined, directive: readonly number[] | undefined): void {
+  const layers = readModelConfig(model.path)?.layers;
+  const spec = flag ?? directive?.join(',');
+  if (layers !== undefined && spec !== undefined) parseLayerSpec(spec, layers);
 }
 
 /** Progress lines on stderr: a rewritten line on a terminal, plain lines otherwise. */

@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import { lintPairs } from '../pairs/lint';
 import type { PairsDiagnostic } from '../pairs/types';
 import * as path from 'node:path';
-import { readContextLength } from '../engine/modelFolder';
+import { readModelConfig } from '../engine/modelFolder';
 import { packageRoot } from '../jobs/packageRoot';
 import { parsePairs } from '../pairs/parse';
 import { parseArgs, stringOption, wholeNumberOption } from './args';
@@ -40,7 +40,7 @@ export const lintCommand: CliCommand = {
       const directive = parsed.header.model;
       const model = stringOption(args, 'model')
         ?? (directive === undefined ? path.join(packageRoot(), DEMO_MODEL) : path.resolve(path.dirname(file), directive));
-      const diagnostics = lintPairs(parsed, { maxPromptTokens, contextLength: readContextLength(model) });
+      const diagnostics = lintPairs(parsed, { maxPromptTokens, contextLength: readModelConfig(model)?.maxPositions });
       reports.push({ file, pairs: parsed.pairs.length, diagnostics: diagnostics.map(oneBased) });
     }
     if (args.options.has('json')) {

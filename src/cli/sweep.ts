@@ -15,7 +15,7 @@ import { runSweep, type SweepResult } from '../jobs/sweep';
 import type { SweepPoint } from '../cna/sweep';
 import { excludeLayersOption, parseArgs, stringOption, topOption, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
-import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
+import { checkExcludedLayers, ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
 
 const SAMPLE_CHARS = 100;
@@ -68,6 +68,7 @@ export const sweepCommand: CliCommand = {
     const pairs = await readPairsFile(args.positional[0]);
     const circuit = circuitFile ? await readCircuitFile(circuitFile) : undefined;
     const model = modelRef(args, pairs.modelDirective ?? circuit?.circuit?.model.path);
+    if (!circuit) checkExcludedLayers(model, excludeLayers, pairs.header.excludeLayers);
     const control = stringOption(args, 'control') ?? 'random';
     if (control !== 'random' && control !== 'none') throw new UserError(`--control must be 'random' or 'none', not '${control}'.`);
     const spec = stringOption(args, 'multipliers');

@@ -109,16 +109,15 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
 }
 
 /**
- * The context length of a model folder from its config files alone (no tokenizer, no ONNX), for lint;
- * undefined when the folder or the number cannot be found.
+ * A model folder's config files alone (config.json and genai_config.json; no tokenizer, no ONNX), for checks
+ * before a model loads; undefined when the folder cannot be read.
  */
-export function readContextLength(input: string): number | undefined {
+export function readModelConfig(input: string): ModelConfig | undefined {
   try {
     let dir = path.resolve(input);
     if (fs.statSync(dir).isFile()) dir = path.dirname(dir);
     const root = findRoot(resolveHfCacheRepo(dir));
-    const config = withGenaiConfig(parseConfig(optionalJson(path.join(root, 'config.json'))), optionalJson(path.join(root, 'genai_config.json')));
-    return config.maxPositions;
+    return withGenaiConfig(parseConfig(optionalJson(path.join(root, 'config.json'))), optionalJson(path.join(root, 'genai_config.json')));
   } catch {
     return undefined;
   }

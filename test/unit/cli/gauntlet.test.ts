@@ -234,6 +234,7 @@ const argumentCases: Case[] = [
       [['attribute', pairs, '--top', '0x10'], /circuit size must be a percentage/],
       [['attribute', pairs, '--exclude-layers', '3-1'], /Bad layer list '3-1'/],
       [['sweep', pairs, '--exclude-layers', 'one'], /Bad layer list 'one'/],
+      [['attribute', pairs, '--model', DEMO, '--exclude-layers', '0-7'], /Layer 6 in '0-7' does not exist: the model has layers 0 to 5/],
       [['generate', '--circuit', 'c.json', '--multiplier', '0x10', 'Hi'], /--multiplier must be a decimal number/],
       [['generate', '--max-new-tokens', '1e3', 'Hi'], /--max-new-tokens must be a whole number/],
       [['inspect', '--threads', '0'], /--threads must be a whole number of at least 1/],
