@@ -186,7 +186,8 @@ async function createSession(bytes: Uint8Array, file: string, externalFolder: st
 export function explainLoadError(file: string, message: string): string {
   const line = message.split('\n').find((l) => l.trim()) ?? message;
   const op = /Could not find an implementation for (\w+)\((\d+)\)/.exec(message)
-    ?? /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message);
+    ?? /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message)
+    ?? /No Op registered for ([\w.]+) with domain_version of (\d+)/.exec(message);
   if (op) {
     return `ONNX Runtime 1.30 (CPU) cannot run ${file}: it has no kernel for operator ${op[1]} (opset ${op[2]}). Export the model with standard ONNX operators, or pick another variant with --variant.`;
   }
