@@ -1,6 +1,6 @@
 /**
  * The `cna` command line: the same engine as the extension, for pipelines. Results go to stdout, progress to
- * stderr. Exit codes: 0 success, 1 the input has errors, 2 usage or environment error (see docs/cli.md).
+ * stderr. Exit codes: 0 success, 1 the input has errors, 2 usage or environment error, 3 a bug, 130 cancelled (README, docs/cli.md).
  */
 import { CancelledError, UserError } from './errors';
 import type { CliCommand, CliIO } from './cli/command';
@@ -46,6 +46,7 @@ if (require.main === module) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stderrColumns: () => process.stderr.columns,
   };
   main(process.argv.slice(2), io).then(
     (code) => { process.exitCode = code; },

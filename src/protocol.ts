@@ -67,6 +67,8 @@ export interface InspectResult {
   fingerprint: string;
   /** Where each fact came from (a file name), e.g. `{eos: 'genai_config.json'}`. */
   sources: { decoder: string; shapes: string; eos: string; context: string | null };
+  /** A sample of the weight values: differs between a base model and its fine-tune. */
+  weightsFingerprint: string;
 }
 
 export interface ActivationsResult {

@@ -1,4 +1,6 @@
+import { parseLayerSpec, parseTop } from '../cna/rank';
 import { UserError } from '../errors';
+import { parseDecimal, parseWholeNumber } from '../pairs/directives';
 
 /** Parsed command line: positional arguments and `--flag [value]` options. */
 export interface ParsedArgs {
@@ -44,10 +46,34 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
   return typeof v === 'string' ? v : undefined;
 }
 
-export function numberOption(args: ParsedArgs, name: string): number | undefined {
+/** A plain decimal number (`0.5`, `-1`); `0x10`, `Infinity` and an empty value are usage errors. */
+export function decimalOption(args: ParsedArgs, name: string): number | undefined {
   const v = stringOption(args, name);
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UserError(`--${name} must be a number, got '${v}'.`);
+  const n = parseDecimal(v);
+  if (n === undefined) throw new UserError(`--${name} must be a decimal number, got '${v}'.`);
   return n;
+}
+
+/** A whole number of at least `min` (`--batch-size 0`, `-1`, `1.5` and `1e3` are usage errors). */
+export function wholeNumberOption(args: ParsedArgs, name: string, min: number): number | undefined {
+  const v = stringOption(args, name);
+  if (v === undefined) return undefined;
+  const n = parseWholeNumber(v);
+  if (n === undefined || n < min) throw new UserError(`--${name} must be a whole number of at least ${min}, got '${v}'.`);
+  return n;
+}
+
+/** `--top` checked now (0.1% or 200), passed on as given. */
+export function topOption(args: ParsedArgs): string | undefined {
+  const v = stringOption(args, 'top');
+  if (v !== undefined) parseTop(v);
+  return v;
+}
+
+/** `--exclude-layers` checked now for its form; whether the layers exist is checked once the model is known. */
+export function excludeLayersOption(args: ParsedArgs): string | undefined {
+  const v = stringOption(args, 'exclude-layers');
+  if (v !== undefined) parseLayerSpec(v);
+  return v;
 }

@@ -8,12 +8,12 @@ import * as path from 'node:path';
 import { toReferenceJson } from '../cna/circuit';
 import { UserError } from '../errors';
 import { attributeJson, runAttribute, type AttributeResult } from '../jobs/attribute';
-import { circuitJson, writeFileAtomic } from '../jobs/circuitFile';
+import { checkWritable, circuitJson, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { readPairsFile } from '../jobs/pairsInput';
-import { numberOption, parseArgs, stringOption } from './args';
+import { excludeLayersOption, parseArgs, stringOption, topOption, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
-import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
+import { checkExcludedLayers, ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
 import { TEMPLATE_USAGE, TEMPLATE_VALUE_OPTIONS, withTemplateOptions } from './template';
 
@@ -30,22 +30,29 @@ export const attributeCommand: CliCommand = {
       booleans: ['no-universal-filter', 'universal-filter', 'json', 'deltas'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${attributeCommand.usage}`);
+    // Every argument and output path is checked before the model loads (seconds on a real model).
+    const top = topOption(args);
+    const excludeLayers = excludeLayersOption(args);
+    const batchSize = wholeNumberOption(args, 'batch-size', 1);
+    const out = stringOption(args, 'out');
+    const referenceOut = stringOption(args, 'reference-json');
+    if (out) await checkWritable(out);
+    if (referenceOut) await checkWritable(referenceOut);
     const file = await readPairsFile(args.positional[0]);
     const pairs = { ...file, header: withTemplateOptions(file.header, args) };
     const model = modelRef(args, pairs.modelDirective);
-    const out = stringOption(args, 'out');
-    const referenceOut = stringOption(args, 'reference-json');
+    checkExcludedLayers(model, excludeLayers, pairs.header.excludeLayers);
     const progress = progressReporter(io, 'cna attribute');
     const result = await withEngine(args, io, async (engine, signal) => {
       const r = await runAttribute(
         { engine, model, signal, onProgress: (p) => progress.update(p), onNote: (m) => progress.note(m) },
         {
           pairs,
-          top: stringOption(args, 'top'),
-          excludeLayers: stringOption(args, 'exclude-layers'),
+          top,
+          excludeLayers,
           // Unset: on, except in reference mode (the reference's contrastive discovery never filters).
           universalFilter: args.options.has('no-universal-filter') ? false : args.options.has('universal-filter') ? true : undefined,
-          batchSize: numberOption(args, 'batch-size'),
+          batchSize,
         },
       ).finally(() => progress.done());
       throwIfCancelled(signal);

@@ -11,4 +11,6 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** True when stderr is a terminal (draw a progress bar) rather than a pipe (plain lines). */
   stderrIsTTY: boolean;
+  /** The terminal's width now (it can change while a command runs); undefined when unknown. */
+  stderrColumns?: () => number | undefined;
 }

@@ -5,10 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { parseLayerSpec } from '../cna/rank';
 import { EngineClient } from '../engine/client';
+import { readModelConfig } from '../engine/modelFolder';
 import { packageRoot } from '../jobs/packageRoot';
 import type { ModelRef, Progress } from '../protocol';
-import { numberOption, stringOption, type ParsedArgs } from './args';
+import { stringOption, wholeNumberOption, type ParsedArgs } from './args';
 import type { CliIO } from './command';
 
 /** Options every engine command accepts. */
@@ -27,6 +29,16 @@ export function modelRef(args: ParsedArgs, fallback?: string): ModelRef {
   return { path: p, variant: stringOption(args, 'variant') };
 }
 
+/**
+ * Layers to leave out, checked against the model's config.json before it loads (seconds on a real model):
+ * `--exclude-layers`, else the file's `@exclude-layers`.
+ */
+export function checkExcludedLayers(model: ModelRef, flag: string | undefined, directive: readonly number[] | undefined): void {
+  const layers = readModelConfig(model.path)?.layers;
+  const spec = flag ?? directive?.join(',');
+  if (layers !== undefined && spec !== undefined) parseLayerSpec(spec, layers);
+}
+
 /** Progress lines on stderr: a rewritten line on a terminal, plain lines otherwise. */
 export function progressPrinter(io: CliIO): (p: Progress) => void {
   let last = '';
@@ -36,14 +48,16 @@ export function progressPrinter(io: CliIO): (p: Progress) => void {
       : `${p.stage} ${p.done}/${p.total}`;
     if (line === last) return;
     last = line;
-    io.stderr(io.stderrIsTTY ? `\r\x1b[K${line}` : `${line}\n`);
+    // On a terminal the line is redrawn in place, so it must not wrap: clip it to the width.
+    const columns = io.stderrColumns?.();
+    const fit = columns !== undefined && line.length > columns - 1 ? line.slice(0, Math.max(0, columns - 4)) + '...' : line;
+    io.stderr(io.stderrIsTTY ? `\r\x1b[K${fit}` : `${line}\n`);
   };
 }
 
 /** Runs `fn` with an engine worker; Ctrl-C cancels the running request. Always shuts the worker down. */
 export async function withEngine<T>(args: ParsedArgs, io: CliIO, fn: (client: EngineClient, signal: AbortSignal) => Promise<T>): Promise<T> {
-  const threads = numberOption(args, 'threads');
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UserError('--threads must be a positive whole number.');
+  const threads = wholeNumberOption(args, 'threads', 1);
   const client = EngineClient.start({ threads, executionProvider: stringOption(args, 'execution-provider') });
   const abort = new AbortController();
   const onSigint = () => abort.abort();

@@ -1,9 +1,14 @@
 /** `cna lint FILE... [--json]`: parse and lint `.cnapairs` files, reporting like a compiler (docs/cli.md). */
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors';
-import { lintText } from '../pairs/lint';
+import { lintPairs } from '../pairs/lint';
 import type { PairsDiagnostic } from '../pairs/types';
-import { parseArgs, numberOption } from './args';
+import * as path from 'node:path';
+import { readModelConfig } from '../engine/modelFolder';
+import { packageRoot } from '../jobs/packageRoot';
+import { parsePairs } from '../pairs/parse';
+import { parseArgs, stringOption, wholeNumberOption } from './args';
+import { DEMO_MODEL } from './engine';
 import type { CliCommand } from './command';
 
 export interface LintReport {
@@ -13,12 +18,12 @@ export interface LintReport {
 }
 
 export const lintCommand: CliCommand = {
-  usage: 'cna lint FILE... [--json] [--max-prompt-tokens N]',
+  usage: 'cna lint FILE... [--json] [--max-prompt-tokens N] [--model DIR]',
   summary: 'Check .cnapairs files: unpaired or duplicate prompts, confounds, bad directives. Exit 1 on errors.',
   async run(argv, io) {
-    const args = parseArgs(argv, { values: ['max-prompt-tokens'], booleans: ['json'] });
+    const args = parseArgs(argv, { values: ['max-prompt-tokens', 'model'], booleans: ['json'] });
     if (args.positional.length === 0) throw new UserError('Give at least one .cnapairs file: cna lint FILE... [--json]');
-    const maxPromptTokens = numberOption(args, 'max-prompt-tokens');
+    const maxPromptTokens = wholeNumberOption(args, 'max-prompt-tokens', 1);
     const reports: LintReport[] = [];
     for (const file of args.positional) {
       let text: string;
@@ -29,7 +34,13 @@ export const lintCommand: CliCommand = {
         throw new UserError(`cannot read ${file}: ${why}.`);
       }
       // Columns as an editor shows them: editors hide a byte order mark.
-      const { parsed, diagnostics } = lintText(text.replace(/^\uFEFF/, ''), { maxPromptTokens });
+      const clean = text.replace(/^\uFEFF/, '');
+      // Prompt length against the context of the model the jobs would use: --model, @model, the demo model.
+      const parsed = parsePairs(clean);
+      const directive = parsed.header.model;
+      const model = stringOption(args, 'model')
+        ?? (directive === undefined ? path.join(packageRoot(), DEMO_MODEL) : path.resolve(path.dirname(file), directive));
+      const diagnostics = lintPairs(parsed, { maxPromptTokens, contextLength: readModelConfig(model)?.maxPositions });
       reports.push({ file, pairs: parsed.pairs.length, diagnostics: diagnostics.map(oneBased) });
     }
     if (args.options.has('json')) {

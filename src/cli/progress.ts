@@ -1,6 +1,8 @@
 /**
  * Progress on stderr (docs/cli.md): a redrawn bar when stderr is a terminal, plain lines otherwise (one when a
- * stage starts, then at every tenth of it), so logs of CI runs stay short and readable.
+ * stage starts, then at every tenth of it), so logs of CI runs stay short and readable. The bar fits the
+ * terminal's width (a line longer than the terminal wraps, and every redraw then floods it): narrower
+ * terminals get a shorter bar, then no bar, then the plain lines.
  */
 import type { JobProgress } from '../jobs/context';
 import type { CliIO } from './command';
@@ -14,6 +16,22 @@ export interface ProgressReporter {
 }
 
 const BAR_WIDTH = 24;
+const MIN_BAR_WIDTH = 8;
+
+/** The redrawn line for this width, or undefined when even the bare counts do not fit. */
+export function barLine(command: string, p: JobProgress, columns: number | undefined): string | undefined {
+  const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  const head = `${command}: ${p.stage} `;
+  const counts = `${p.done}/${p.total}`;
+  // The last column stays empty: writing into it wraps on some terminals.
+  const room = columns === undefined ? Infinity : columns - 1;
+  const barWidth = Math.min(BAR_WIDTH, room - head.length - counts.length - 3);
+  if (barWidth >= MIN_BAR_WIDTH) {
+    const filled = Math.round(fraction * barWidth);
+    return `${head}[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${counts}`;
+  }
+  return head.length + counts.length <= room ? head + counts : undefined;
+}
 const REDRAW_MS = 100;
 
 export function progressReporter(io: CliIO, command: string): ProgressReporter {
@@ -33,15 +51,16 @@ export function progressReporter(io: CliIO, command: string): ProgressReporter {
         stage = p.stage;
         lastTenth = -1;
       }
-      if (io.stderrIsTTY) {
+      const line = io.stderrIsTTY ? barLine(command, p, io.stderrColumns?.()) : undefined;
+      if (line !== undefined) {
         const now = Date.now();
         if (!newStage && p.done < p.total && now - lastDraw < REDRAW_MS) return;
         lastDraw = now;
-        const filled = Math.round(fraction * BAR_WIDTH);
-        io.stderr(`\r\x1b[K${command}: ${p.stage} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${p.done}/${p.total}`);
+        io.stderr(`\r\x1b[K${line}`);
         drawn = true;
         return;
       }
+      clear();
       const tenth = Math.floor(fraction * 10);
       if (tenth === lastTenth) return;
       lastTenth = tenth;

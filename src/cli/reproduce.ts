@@ -6,10 +6,10 @@
 import { parseMultipliers } from '../cna/sweep';
 import { UserError } from '../errors';
 import { attributeJson } from '../jobs/attribute';
-import { writeFileAtomic } from '../jobs/circuitFile';
+import { checkWritable, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { runReproduce } from '../jobs/reproduce';
-import { numberOption, parseArgs, stringOption } from './args';
+import { parseArgs, stringOption, topOption, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
 import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
@@ -25,27 +25,29 @@ export const reproduceCommand: CliCommand = {
       booleans: ['no-universal-filter', 'no-caa', 'json'],
     });
     if (args.positional.length > 0) throw new UserError(`cna reproduce takes no file: ${reproduceCommand.usage}`);
-    const maxNewTokens = numberOption(args, 'max-new-tokens');
-    if (maxNewTokens !== undefined && !(Number.isInteger(maxNewTokens) && maxNewTokens >= 1)) {
-      throw new UserError('--max-new-tokens must be a whole number of at least 1.');
-    }
-    const limit = numberOption(args, 'limit');
-    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new UserError('--limit must be a whole number of at least 1.');
+    // Every argument and the output path are checked before the model loads.
+    const maxNewTokens = wholeNumberOption(args, 'max-new-tokens', 1);
+    const limit = wholeNumberOption(args, 'limit', 1);
     const spec = stringOption(args, 'multipliers');
-    const model = modelRef(args);
+    const multipliers = spec === undefined ? undefined : parseMultipliers(spec);
+    const top = topOption(args);
+    const seed = wholeNumberOption(args, 'seed', 0);
+    const batchSize = wholeNumberOption(args, 'batch-size', 1);
     const out = stringOption(args, 'out');
+    if (out) await checkWritable(out);
+    const model = modelRef(args);
     const progress = progressReporter(io, 'cna reproduce');
     const result = await withEngine(args, io, async (engine, signal) => {
       const r = await runReproduce(
         { engine, model, signal, onProgress: (p) => progress.update(p), onNote: (m) => progress.note(m) },
         {
           maxNewTokens, limit,
-          multipliers: spec === undefined ? undefined : parseMultipliers(spec),
-          top: stringOption(args, 'top'),
+          multipliers,
+          top,
           universalFilter: !args.options.has('no-universal-filter'),
           caa: !args.options.has('no-caa'),
-          seed: numberOption(args, 'seed'),
-          batchSize: numberOption(args, 'batch-size'),
+          seed,
+          batchSize,
         },
       ).finally(() => progress.done());
       throwIfCancelled(signal);

@@ -6,16 +6,17 @@
 import { parseMultipliers } from '../cna/sweep';
 import { UserError } from '../errors';
 import { attributeJson } from '../jobs/attribute';
-import { circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
+import { checkWritable, circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
 import { selectEvalPrompts } from '../jobs/evalPrompts';
 import { readPairsFile } from '../jobs/pairsInput';
 import { TEMPLATE_USAGE, TEMPLATE_VALUE_OPTIONS, withTemplateOptions } from './template';
 import { runSweep, type SweepResult } from '../jobs/sweep';
+import { resolveRunSettings } from '../jobs/settings';
 import type { SweepPoint } from '../cna/sweep';
-import { numberOption, parseArgs, stringOption } from './args';
+import { excludeLayersOption, parseArgs, stringOption, topOption, wholeNumberOption } from './args';
 import type { CliCommand } from './command';
-import { ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
+import { checkExcludedLayers, ENGINE_VALUE_OPTIONS, modelRef, withEngine } from './engine';
 import { progressReporter } from './progress';
 
 const SAMPLE_CHARS = 100;
@@ -57,18 +58,28 @@ export const sweepCommand: CliCommand = {
       booleans: ['caa', 'json', 'no-universal-filter', 'universal-filter'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${sweepCommand.usage}`);
+    // Every argument and the output path are checked before the model loads.
+    const circuitFile = stringOption(args, 'circuit');
+    const out = stringOption(args, 'out');
+    if (out && circuitFile) throw new UserError('--out writes the circuit that sweep finds itself; it cannot be combined with --circuit.');
+    const top = topOption(args);
+    const excludeLayers = excludeLayersOption(args);
+    const seed = wholeNumberOption(args, 'seed', 0);
+    const batchSize = wholeNumberOption(args, 'batch-size', 1);
     const file = await readPairsFile(args.positional[0]);
     const pairs = { ...file, header: withTemplateOptions(file.header, args) };
-    const circuitFile = stringOption(args, 'circuit');
     const circuit = circuitFile ? await readCircuitFile(circuitFile) : undefined;
-    const model = modelRef(args, pairs.modelDirective ?? circuit?.model.path);
+    const model = modelRef(args, pairs.modelDirective ?? circuit?.circuit?.model.path);
+    if (!circuit) checkExcludedLayers(model, excludeLayers, pairs.header.excludeLayers);
     const control = stringOption(args, 'control') ?? 'random';
     if (control !== 'random' && control !== 'none') throw new UserError(`--control must be 'random' or 'none', not '${control}'.`);
     const alphas = stringOption(args, 'alphas');
-    const alphaList = alphas === undefined ? undefined : parseMultipliers(alphas);
+    const alphaList = alphas === undefined ? undefined : parseMultipliers(alphas, 'alpha');
+    const maxNewTokens = wholeNumberOption(args, 'max-new-tokens', 1);
+    // Checked now, before the model loads (the job resolves the same flags again, src/jobs/settings.ts).
+    resolveRunSettings(pairs.header, { flags: { multipliers: stringOption(args, 'multipliers'), detector: stringOption(args, 'detector'), maxNewTokens } });
     const evaluation = await selectEvalPrompts(pairs, stringOption(args, 'eval') ?? 'positive');
-    const out = stringOption(args, 'out');
-    if (out && circuit) throw new UserError('--out writes the circuit that sweep finds itself; it cannot be combined with --circuit.');
+    if (out) await checkWritable(out);
     const progress = progressReporter(io, 'cna sweep');
     progress.note(`evaluating ${evaluation.prompts.length} prompts: ${evaluation.description}`);
     const result = await withEngine(args, io, async (engine, signal) => {
@@ -77,8 +88,8 @@ export const sweepCommand: CliCommand = {
         {
           pairs, circuit, circuitFile, evaluation,
           attribute: {
-            top: stringOption(args, 'top'),
-            excludeLayers: stringOption(args, 'exclude-layers'),
+            top,
+            excludeLayers,
             universalFilter: args.options.has('no-universal-filter') ? false : args.options.has('universal-filter') ? true : undefined,
           },
           // Run settings go to the jobs' resolver as typed (src/jobs/settings.ts): it names the flag in errors.
@@ -86,11 +97,11 @@ export const sweepCommand: CliCommand = {
           detector: stringOption(args, 'detector'),
           refusalMarkers: markers,
           control,
-          seed: numberOption(args, 'seed'),
+          seed,
           caa: args.options.has('caa'),
           alphas: alphaList,
-          maxNewTokens: numberOption(args, 'max-new-tokens'),
-          batchSize: numberOption(args, 'batch-size'),
+          maxNewTokens,
+          batchSize,
         },
       ).finally(() => progress.done());
       throwIfCancelled(signal);

@@ -10,8 +10,10 @@ export const CIRCUIT_VERSION = 1;
 
 export interface ModelIdentity {
   path: string;
-  /** A fingerprint of the model's graph and weights, computed by the engine. */
+  /** A fingerprint of the model's graph (structure), computed by the engine. */
   fingerprint: string;
+  /** A fingerprint of a sample of its weight values; absent in circuits written before it existed. */
+  weightsFingerprint?: string;
   layers: number;
   intermediateSize: number;
   totalNeurons: number;
@@ -85,6 +87,7 @@ export function validateCircuit(json: unknown, source = 'circuit.json'): Circuit
   const model: ModelIdentity = {
     path: str(m.path, 'model.path'),
     fingerprint: str(m.fingerprint, 'model.fingerprint'),
+    ...(m.weightsFingerprint === undefined ? {} : { weightsFingerprint: str(m.weightsFingerprint, 'model.weightsFingerprint') }),
     layers: int(m.layers, 'model.layers', 1),
     intermediateSize: int(m.intermediateSize, 'model.intermediateSize', 1),
     totalNeurons: int(m.totalNeurons, 'model.totalNeurons', 1),
@@ -149,26 +152,57 @@ export function validateCircuit(json: unknown, source = 'circuit.json'): Circuit
 export interface LoadedModelIdentity {
   path?: string;
   fingerprint: string;
+  weightsFingerprint?: string;
   layers: number;
   intermediateSize: number;
 }
 
-/** Refuses (UserError, exit 2) to apply a circuit to a model other than the one it was found on. */
-export function checkCircuitMatchesModel(circuit: Circuit, model: LoadedModelIdentity): void {
+/** The neurons to steer, and the model they were found on when the file says (ours does, the reference's does not). */
+export interface CircuitNeurons {
+  neurons: readonly NeuronRef[];
+  model?: ModelIdentity;
+}
+
+/**
+ * The one check before a circuit steers a model, for every command and the editor. Refuses (exit 2) a
+ * circuit found on another architecture; rejects (exit 1) an empty circuit and neurons outside the model.
+ * Returns warnings: the same architecture with other weights (a base model and its fine-tune) is allowed,
+ * but said.
+ */
+export function checkCircuitForModel(circuit: CircuitNeurons, model: LoadedModelIdentity, source = 'the circuit'): string[] {
   const c = circuit.model;
   const where = model.path ? ` (${model.path})` : '';
-  if (c.layers !== model.layers || c.intermediateSize !== model.intermediateSize) {
+  const warnings: string[] = [];
+  if (c) {
+    if (c.layers !== model.layers || c.intermediateSize !== model.intermediateSize) {
+      throw new UserError(
+        `${source} was found on a model with ${c.layers} layers x ${c.intermediateSize} MLP neurons (${c.path}), ` +
+          `but this model${where} has ${model.layers} x ${model.intermediateSize}: run 'cna attribute' with this model.`,
+      );
+    }
+    if (c.fingerprint !== model.fingerprint) {
+      throw new UserError(
+        `${source} was found on a model of another architecture (${c.path}, graph fingerprint ${c.fingerprint.slice(0, 12)}) ` +
+          `than this one${where} (graph fingerprint ${model.fingerprint.slice(0, 12)}): run 'cna attribute' with this model.`,
+      );
+    }
+    if (c.weightsFingerprint !== undefined && model.weightsFingerprint !== undefined && c.weightsFingerprint !== model.weightsFingerprint) {
+      warnings.push(
+        `${source} was found on ${c.path}, which has the same architecture but other weights than this model${where} ` +
+          `(a base model and its fine-tune?): its neurons may not carry the same behaviour here.`,
+      );
+    }
+  }
+  if (circuit.neurons.length === 0) throw new UserError(`${source} has no neurons: nothing to steer.`, 1);
+  const outside = circuit.neurons.find((n) => n.layer >= model.layers || n.index >= model.intermediateSize);
+  if (outside) {
     throw new UserError(
-      `The circuit was found on a model with ${c.layers} layers x ${c.intermediateSize} MLP neurons (${c.path}), ` +
-        `but this model${where} has ${model.layers} x ${model.intermediateSize}: run 'cna attribute' with this model.`,
+      `${source}: neuron (layer ${outside.layer}, index ${outside.index}) is outside this model${where}, ` +
+        `which has ${model.layers} layers x ${model.intermediateSize} MLP neurons.`,
+      1,
     );
   }
-  if (c.fingerprint !== model.fingerprint) {
-    throw new UserError(
-      `The circuit was found on a different model (${c.path}, fingerprint ${c.fingerprint}) than this one${where} ` +
-        `(fingerprint ${model.fingerprint}): run 'cna attribute' with this model.`,
-    );
-  }
+  return warnings;
 }
 
 /**

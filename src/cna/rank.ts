@@ -4,7 +4,7 @@
  * we always record what the other choice would have given.
  */
 import { UserError } from '../errors';
-import { parseDirectiveValue } from '../pairs/directives';
+import { LAYERS_RULE, parseDirectiveValue, parseLayers, TOP_RULE } from '../pairs/directives';
 import type { TopValue } from '../pairs/types';
 import { groupThousands } from './neurons';
 
@@ -27,7 +27,7 @@ export function parseTop(spec: string | number | TopSpec): TopSpec {
   const text = typeof spec === 'object' ? formatTop(spec) : String(spec).trim();
   const parsed = parseDirectiveValue('top', text);
   if (!parsed.ok || parsed.value.name !== 'top') {
-    throw new UserError(`The circuit size must be a percentage such as 0.1% or a neuron count such as 200, got '${text}'.`);
+    throw new UserError(`The circuit size ${TOP_RULE}, got '${text}'.`);
   }
   return parsed.value.value;
 }
@@ -37,21 +37,16 @@ export function formatTop(top: TopSpec): string {
 }
 
 /**
- * Parses a layer list such as `0-1`, `0,1,5` or `0-1, 5` with the `@exclude-layers` directive's parser; an
- * empty string or `none` excludes nothing. With `layerCount`, layers outside the model are an error.
- * Returns sorted, unique layer numbers.
+ * Parses a layer list such as `0-1`, `0,1,5` or `0-1, 5` (the .cnapairs `@exclude-layers` rules); an empty
+ * string or `none` excludes nothing. With `layerCount`, layers outside the model are an error.
  */
 export function parseLayerSpec(spec: string, layerCount?: number): number[] {
   const text = spec.trim();
-  if (text === '' || text.toLowerCase() === 'none') return [];
-  const parsed = parseDirectiveValue('exclude-layers', text);
-  if (!parsed.ok || parsed.value.name !== 'exclude-layers') {
-    throw new UserError(`Bad layer list '${spec}': use ranges and numbers such as 0-1 or 0,1,5, a range from low to high.`);
-  }
-  const layers = parsed.value.value;
-  const last = layers[layers.length - 1];
-  if (layerCount !== undefined && last !== undefined && last >= layerCount) {
-    throw new UserError(`Layer ${last} in '${spec}' does not exist: the model has layers 0 to ${layerCount - 1}.`);
+  const layers = text === '' || text.toLowerCase() === 'none' ? [] : parseLayers(text);
+  if (!layers) throw new UserError(`Bad layer list '${spec}': it ${LAYERS_RULE}.`);
+  const outside = layerCount === undefined ? undefined : layers.find((l) => l >= layerCount);
+  if (outside !== undefined) {
+    throw new UserError(`Layer ${outside} in '${spec}' does not exist: the model has layers 0 to ${layerCount! - 1}.`);
   }
   return layers;
 }

@@ -3,7 +3,7 @@
  * KL on benign prompts. The engine generates; this file only scores.
  */
 import { UserError } from '../errors';
-import { parseDirectiveValue } from '../pairs/directives';
+import { parseNumberList } from '../pairs/directives';
 import { meanFirstTokenKL } from './kl';
 import { quality } from './quality';
 import { RefusalDetector, refusalRate } from './refusal';
@@ -11,14 +11,10 @@ import { RefusalDetector, refusalRate } from './refusal';
 export const DEFAULT_MULTIPLIERS: readonly number[] = [0, 0.25, 0.5, 0.75, 1, 1.5, 2];
 
 /** Parses `0,0.5,1` or `0 0.5 1` (or a mix); keeps the given order. */
-export function parseMultipliers(spec: string): number[] {
-  const text = spec.trim();
-  if (text === '') throw new UserError('The multiplier list is empty: give numbers such as 0 0.5 1.');
-  // The `@multipliers` directive's parser, so a list means the same wherever it is written.
-  const parsed = parseDirectiveValue('multipliers', text);
-  if (parsed.ok && parsed.value.name === 'multipliers') return parsed.value.value;
-  const bad = text.split(/[\s,]+/).find((p) => p !== '' && !parseDirectiveValue('multipliers', p).ok) ?? text;
-  throw new UserError(`Multiplier '${bad}' is not a number: give numbers such as 0 0.5 1.`);
+export function parseMultipliers(spec: string, what: 'multiplier' | 'alpha' = 'multiplier'): number[] {
+  const r = parseNumberList(spec, { what, ...(what === 'multiplier' ? { min: 0 } : {}) });
+  if (!r.ok) throw new UserError(r.message[0].toUpperCase() + r.message.slice(1));
+  return r.value;
 }
 
 /** What the engine produced for one multiplier. */

@@ -51,7 +51,7 @@ export function batchRule(model: EngineModel, batchSize: number): { batchSize: n
 export function checkContext(model: EngineModel, tokens: number, index?: number): void {
   if (model.maxPositions !== undefined && tokens > model.maxPositions) {
     const which = index === undefined ? 'The prompt' : `Prompt ${index + 1}`;
-    throw new UserError(`${which} is ${tokens} tokens long, more than the model's context of ${model.maxPositions} (max_position_embeddings). Shorten it.`);
+    throw new UserError(`${which} is ${tokens} tokens long, more than the model's context of ${model.maxPositions} (${model.folder.config.contextSource ?? 'max_position_embeddings'}). Shorten it.`);
   }
 }
 

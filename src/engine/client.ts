@@ -12,6 +12,13 @@ import type {
   GenerateResult, InspectResult, ModelRef, Progress, PromptSpec, RequestBodies, RequestType, TokenizeResult,
 } from '../protocol';
 
+/**
+ * The worker's stack. Node's default (about 1 MB for a worker) is too small for ONNX Runtime once the process's
+ * arguments pass about 14.5 KB (a long prompt or path): it crashes with SIGSEGV. Every engine (CLI and
+ * editor) is created here, so all of them get it.
+ */
+export const WORKER_STACK_MB = 16;
+
 export interface ClientOptions {
   /** The worker script; default: worker.js next to this module. */
   workerPath?: string;
@@ -146,7 +153,7 @@ export class EngineClient {
   }
 
   private worker(file: string): Transport {
-    const worker = new Worker(file);
+    const worker = new Worker(file, { resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
     worker.on('message', (e: EngineEvent) => this.dispatch(e));
     worker.on('error', (err) => this.failAll(new Error(`The engine worker crashed: ${err.message}`)));
     worker.on('exit', (code) => {

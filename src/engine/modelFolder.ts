@@ -28,6 +28,8 @@ export interface ModelConfig {
   numKvHeads?: number;
   headDim?: number;
   maxPositions?: number;
+  /** Where maxPositions comes from, for messages. */
+  contextSource?: string;
   vocabSize?: number;
   /** Routed experts per layer (mixture-of-experts configs: num_experts, num_local_experts, n_routed_experts). */
   experts?: number;
@@ -134,7 +136,7 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
     sources: {
       decoder: decoderSource,
       shapes: hasConfig ? 'config.json' : genai ? 'genai_config.json' : 'the graph',
-      context: genai?.contextLength !== undefined ? 'genai_config.json' : config.maxPositions !== undefined ? 'config.json' : undefined,
+      context: config.contextSource,
     },
   };
 }
@@ -155,6 +157,7 @@ function withGenai(config: ModelConfig, genai: GenaiConfig | undefined): ModelCo
     headDim: config.headDim ?? genai.headSize,
     vocabSize: config.vocabSize ?? genai.vocabSize,
     maxPositions: genai.contextLength ?? config.maxPositions,
+    contextSource: genai.contextLength !== undefined ? 'context_length in genai_config.json' : config.contextSource,
     eos: genai.eos.length > 0 ? genai.eos : config.eos,
     bos: config.bos ?? genai.bos,
     pad: config.pad ?? genai.pad,
@@ -201,6 +204,22 @@ export function findVariantFolders(dir: string): string[] {
   };
   walk(dir, 1);
   return found.sort();
+}
+
+/**
+ * A model folder's config files alone (config.json and genai_config.json; no tokenizer, no ONNX), for checks
+ * before a model loads; undefined when the folder cannot be read.
+ */
+export function readModelConfig(input: string): ModelConfig | undefined {
+  try {
+    let dir = path.resolve(input);
+    if (fs.statSync(dir).isFile()) dir = path.dirname(dir);
+    const root = findRoot(pickVariantFolder(resolveHfCacheRepo(dir), input));
+    const genaiPath = path.join(root, 'genai_config.json');
+    return withGenai(parseConfig(optionalJson(path.join(root, 'config.json'))), fs.existsSync(genaiPath) ? parseGenaiConfig(readJson(genaiPath)) : undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A HF cache repo folder (`models--org--name`) holds snapshots; use the one `refs/main` names. */
@@ -323,6 +342,7 @@ export function parseConfig(raw: Record<string, unknown>): ModelConfig {
     numKvHeads: num(c.num_key_value_heads) ?? numHeads,
     headDim: num(c.head_dim) ?? (hidden && numHeads ? hidden / numHeads : undefined),
     maxPositions: num(c.max_position_embeddings),
+    contextSource: num(c.max_position_embeddings) === undefined ? undefined : 'max_position_embeddings in config.json',
     vocabSize: num(c.vocab_size),
     experts: num(c.num_experts) ?? num(c.num_local_experts) ?? num(c.n_routed_experts),
     eos: idList(c.eos_token_id),

@@ -190,6 +190,7 @@ export function inspect(model: EngineModel): InspectResult {
     maxPositions: model.maxPositions ?? null,
     fingerprint: info.fingerprint,
     sources: { ...folder.sources, eos: model.eosSource, context: folder.sources.context ?? null },
+    weightsFingerprint: info.weightsFingerprint,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../errors';
 import type { ModelRef } from '../protocol';
@@ -112,9 +113,20 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
 function readAndInstrument(folder: ModelFolder, additive: boolean): { instrumented: Uint8Array; info: GraphInfo; externalFolder?: string } {
   const original = readModelBytes(folder.onnxPath);
   const externalFolder = externalDataFolder(folder.onnxPath, original);
-  const hint = { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers };
-  const { bytes, info } = instrumentModel(original, { additive }, hint);
-  return { instrumented: bytes, info, externalFolder };
+  const files = new Map<string, number>();
+  const readExternal = (location: string, offset: number, length: number): Uint8Array => {
+    let fd = files.get(location);
+    if (fd === undefined) files.set(location, (fd = fs.openSync(path.join(path.dirname(folder.onnxPath), location), 'r')));
+    const buf = Buffer.alloc(length);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
+  };
+  const hint = { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers, readExternal };
+  try {
+    const { bytes, info } = instrumentModel(original, { additive }, hint);
+    return { instrumented: bytes, info, externalFolder };
+  } finally {
+    for (const fd of files.values()) fs.closeSync(fd);
+  }
 }
 
 function readModelBytes(file: string): Uint8Array {
@@ -183,7 +195,8 @@ async function createSession(bytes: Uint8Array, file: string, externalFolder: st
 export function explainLoadError(file: string, message: string): string {
   const line = message.split('\n').find((l) => l.trim()) ?? message;
   const op = /Could not find an implementation for (\w+)\((\d+)\)/.exec(message)
-    ?? /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message);
+    ?? /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message)
+    ?? /No Op registered for ([\w.]+) with domain_version of (\d+)/.exec(message);
   if (op) {
     return `ONNX Runtime 1.30 (CPU) cannot run ${file}: it has no kernel for operator ${op[1]} (opset ${op[2]}). Export the model with standard ONNX operators, or use another of its ONNX files.`;
   }

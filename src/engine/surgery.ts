@@ -38,6 +38,7 @@ import {
   elemTypeName,
 } from './onnx/model';
 import { WireError } from './onnx/wire';
+import { weightsFingerprint, type ExternalReader } from './weights';
 
 export interface MlpSite {
   layer: number;
@@ -56,6 +57,8 @@ export interface GraphInfo {
   inputs: { name: string; elemType: string; shape: (number | string)[] }[];
   outputs: { name: string; elemType: string; shape: (number | string)[] }[];
   fingerprint: string;
+  /** A sample of the weight values (weights.ts): tells a fine-tune from its base. */
+  weightsFingerprint: string;
   opsets: { domain: string; version: number }[];
 }
 export interface InstrumentOptions {
@@ -68,6 +71,8 @@ export interface InstrumentedModel {
 export interface ModelHint {
   intermediateSize?: number;
   layers?: number;
+  /** Reads external weight bytes for the weights fingerprint; without it only their references count. */
+  readExternal?: ExternalReader;
 }
 
 const MATMUL_OPS = new Set(['MatMul', 'MatMulNBits', 'MatMulInteger', 'MatMulIntegerToFloat']);
@@ -397,6 +402,7 @@ function analyse(bytes: Uint8Array, hint?: ModelHint): Analysis {
     inputs: io(model.graph.inputs.filter((i) => !initNames.has(i.name))),
     outputs: io(model.graph.outputs),
     fingerprint: fingerprint(model),
+    weightsFingerprint: weightsFingerprint(initializers.values(), hint?.readExternal),
     opsets: model.opsets.map((o) => ({ ...o })),
   };
   return { model, scopes, initializers, siteGroups, info };

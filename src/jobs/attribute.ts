@@ -113,6 +113,7 @@ export function modelIdentity(info: InspectResult): ModelIdentity {
   return {
     path: info.path,
     fingerprint: info.fingerprint,
+    weightsFingerprint: info.weightsFingerprint,
     layers: info.layers,
     intermediateSize: info.intermediateSize,
     totalNeurons: info.totalNeurons,
@@ -124,6 +125,19 @@ export function rowsOf(batch: CaptureBatch, width: number, field: 'mlpInputs' | 
   const layers = batch[field];
   if (!layers) throw new Error(`The engine sent no ${field}.`);
   return batch.indices.map((_, r) => layers.map((l) => l.subarray(r * width, (r + 1) * width)));
+}
+
+/**
+ * Every prompt must fit the model's context: checked before any forward pass (tokenizing is cheap), naming
+ * where the first that does not comes from (`file:line`).
+ */
+export async function checkPromptLengths(ctx: JobContext, info: InspectResult, prompts: readonly { spec: PromptSpec; where: string }[]): Promise<void> {
+  const context = info.maxPositions;
+  if (context === null || !ctx.engine.tokenize || prompts.length === 0) return;
+  const { counts } = await ctx.engine.tokenize(ctx.model, prompts.map((p) => p.spec), { signal: ctx.signal });
+  const i = counts.findIndex((c) => c > context);
+  if (i < 0) return;
+  throw new UserError(`${prompts[i].where}: this prompt is ${counts[i]} tokens long, more than the model's context of ${context}: shorten it.`, 1);
 }
 
 export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Promise<AttributeResult> {
@@ -142,6 +156,9 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   }
 
   const info = await engine.inspect(model, { signal });
+  await checkPromptLengths(ctx, info, discovery.flatMap((p) => [p.positive, p.negative]).map((side) => ({
+    spec: promptSpec(side.text, pairs.header), where: `${pairs.file}:${side.range.start.line + 1}`,
+  })));
   const loadMs = performance.now() - start;
   const identity = modelIdentity(info);
   const width = info.intermediateSize;

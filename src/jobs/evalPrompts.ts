@@ -13,6 +13,8 @@ export interface EvalSelection {
   klPrompts: string[];
   /** Where the prompts came from, for the report. */
   description: string;
+  /** `file:line` of each prompt, for messages. */
+  where?: string[];
 }
 
 /** The held-out pairs if the file has any, else every pair. */
@@ -27,6 +29,7 @@ export function selectFromPairs(pairs: PairsInput, side: 'positive' | 'negative'
     prompts: chosen.map((p) => (side === 'positive' ? p.positive.text : p.negative.text)),
     klPrompts: chosen.map((p) => p.negative.text),
     description: `${side}s of ${which} of ${pairs.file}`,
+    where: chosen.map((p) => `${pairs.file}:${(side === 'positive' ? p.positive : p.negative).range.start.line + 1}`),
   };
 }
 
@@ -45,7 +48,9 @@ export async function selectEvalPrompts(pairs: PairsInput, choice = 'positive'):
     const other = selectFromPairs(await readPairsFile(choice), 'positive');
     return other;
   }
-  const prompts = parsePromptList(await readTextFile(choice));
+  const text = await readTextFile(choice);
+  const prompts = parsePromptList(text);
+  const where = text.split(/\r?\n/).flatMap((l, i) => (l.replace(/^\uFEFF/, '').trim() === '' ? [] : [`${choice}:${i + 1}`]));
   const own = selectFromPairs(pairs, 'positive');
-  return { prompts, klPrompts: own.klPrompts, description: `${prompts.length} prompts of ${choice} (one per line)` };
+  return { prompts, klPrompts: own.klPrompts, description: `${prompts.length} prompts of ${choice} (one per line)`, where };
 }

@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CaaAccumulator } from '../cna/caa';
-import { checkCircuitMatchesModel, type Circuit } from '../cna/circuit';
+import type { Circuit } from '../cna/circuit';
 import { firstTokenKL } from '../cna/kl';
 import type { NeuronRef } from '../cna/neurons';
 import { randomControlNeurons, DEFAULT_CONTROL_SEED } from '../cna/randomControl';
@@ -18,7 +18,8 @@ import { makeDetector, type DetectorName } from '../cna/refusal';
 import { sweepPoint, type SweepPoint } from '../cna/sweep';
 import { UserError } from '../errors';
 import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
-import { promptSpec, rowsOf, runAttribute, runHeader, type AttributeOptions, type AttributeResult } from './attribute';
+import { checkPromptLengths, promptSpec, rowsOf, runAttribute, runHeader, type AttributeOptions, type AttributeResult } from './attribute';
+import { circuitForModel, type CircuitFile } from './circuitFile';
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
 import type { PairsInput } from './pairsInput';
@@ -28,8 +29,11 @@ export const DEFAULT_MAX_NEW_TOKENS = RUN_DEFAULTS.maxNewTokens;
 
 export interface SweepOptions {
   pairs: PairsInput;
-  /** A circuit read from circuit.json; when absent, the attribute job runs first on the discovery pairs. */
-  circuit?: Circuit;
+  /**
+   * A circuit read by readCircuitFile, or one in memory (the editor's last run); when absent, the attribute
+   * job runs first on the discovery pairs. Either way it is checked against the model (circuitForModel).
+   */
+  circuit?: Circuit | CircuitFile;
   /** Where `circuit` was read from, for the result. */
   circuitFile?: string;
   attribute?: Omit<AttributeOptions, 'pairs'>;
@@ -123,10 +127,16 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   const settings = resolveRunSettings(pairs.header, { flags: { multipliers: opts.multipliers, maxNewTokens: opts.maxNewTokens, detector: opts.detector } });
 
   let attribute: AttributeResult | undefined;
-  let circuit = opts.circuit;
+  let circuit: Circuit | undefined;
   const info: InspectResult = await engine.inspect(model, { signal });
-  if (circuit) {
-    checkCircuitMatchesModel(circuit, info);
+  // Before attribute or any generation: an evaluation prompt that cannot fit would fail only at the end.
+  await checkPromptLengths(ctx, info, evaluation.prompts.map((text, i) => ({
+    spec: promptSpec(text, pairs.header), where: evaluation.where?.[i] ?? `evaluation prompt ${i + 1} (${evaluation.description})`,
+  })));
+  if (opts.circuit) {
+    const given = opts.circuit;
+    const source: CircuitFile = 'version' in given ? { file: opts.circuitFile ?? 'the circuit', circuit: given, neurons: given.neurons } : given;
+    circuit = circuitForModel(source, info, (w) => ctx.onNote?.(`warning: ${w}`));
     const template = pairs.header.template ?? 'chat';
     if (typeof circuit.settings.template === 'string' && circuit.settings.template !== template) {
       ctx.onNote?.(`the circuit was found with the ${circuit.settings.template} template, this sweep formats prompts with ${template}`);

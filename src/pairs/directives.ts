@@ -34,17 +34,16 @@ export function parseDirectiveValue(name: DirectiveName, raw: string): ValueResu
     case 'top': {
       const top = parseTop(raw);
       return top ? { ok: true, value: { name, value: top } }
-        : { ok: false, message: `@top must be a percentage of all MLP neurons (e.g. 0.1%) or a neuron count (e.g. 200), not '${raw}'.` };
+        : { ok: false, message: `@top ${TOP_RULE}, not '${raw}'.` };
     }
     case 'exclude-layers': {
       const layers = parseLayers(raw);
       return layers ? { ok: true, value: { name, value: layers } }
-        : { ok: false, message: `@exclude-layers must list layer numbers and ranges, e.g. 0-1 or 0,1,5 (or 'none'), not '${raw}'.` };
+        : { ok: false, message: `@exclude-layers ${LAYERS_RULE}, not '${raw}'.` };
     }
     case 'multipliers': {
-      const ms = parseNumbers(raw);
-      return ms ? { ok: true, value: { name, value: ms } }
-        : { ok: false, message: `@multipliers must be numbers separated by spaces or commas, e.g. 0 0.25 0.5 1 2, not '${raw}'.` };
+      const ms = parseNumberList(raw, { what: 'multiplier', min: 0 });
+      return ms.ok ? { ok: true, value: { name, value: ms.value } } : { ok: false, message: `@multipliers: ${ms.message}` };
     }
   }
 }
@@ -57,7 +56,56 @@ function example(name: 'feature' | 'model' | 'system'): string {
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function parseTop(raw: string): TopValue | undefined {
+/** What a good circuit size / layer list looks like, for messages of every front end. */
+export const TOP_RULE = 'must be a percentage of all MLP neurons (e.g. 0.1%) or a neuron count (e.g. 200)';
+export const LAYERS_RULE = "must list layer numbers and ranges, e.g. 0-1 or 0,1,5 (or 'none')";
+
+/** A plain decimal number (`0.5`, `-1`, `2e-3`); never hex (`0x10`), `Infinity` or an empty string. */
+export function parseDecimal(raw: string): number | undefined {
+  const text = raw.trim();
+  if (!NUMBER.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A whole number written in decimal digits (`8`, `-1`); never `1.5`, `1e3` or `0x10`. */
+export function parseWholeNumber(raw: string): number | undefined {
+  const text = raw.trim();
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * A list of numbers separated by commas or spaces (`0, 0.5 1`), each given once: an empty entry (`0,,1`), a
+ * repeated value (it would run twice) or one below `min` is an error with a message saying which.
+ */
+export function parseNumberList(
+  raw: string,
+  opts: { what: string; min?: number },
+): { ok: true; value: number[] } | { ok: false; message: string } {
+  const example = opts.min !== undefined && opts.min >= 0 ? '0 0.5 1' : '-1 0 1';
+  const text = raw.trim();
+  if (text === '') return { ok: false, message: `the ${opts.what} list is empty: give numbers such as ${example}.` };
+  const parts = text.split(/\s*,\s*|\s+/);
+  const seen = new Set<number>();
+  const value: number[] = [];
+  for (const part of parts) {
+    if (part === '') return { ok: false, message: `'${raw}' has an empty entry: give numbers such as ${example}, separated by commas or spaces.` };
+    const n = parseDecimal(part);
+    if (n === undefined) return { ok: false, message: `${opts.what} '${part}' is not a decimal number: give numbers such as ${example}.` };
+    if (opts.min !== undefined && n < opts.min) {
+      return { ok: false, message: `${opts.what} ${part} is below ${opts.min}${opts.what === 'multiplier' ? ' (0 ablates, 1 leaves the model unchanged, above 1 amplifies)' : ''}.` };
+    }
+    if (seen.has(n)) return { ok: false, message: `${opts.what} ${part} is listed twice.` };
+    seen.add(n);
+    value.push(n);
+  }
+  return { ok: true, value };
+}
+
+export function parseTop(input: string): TopValue | undefined {
+  const raw = input.trim();
   if (raw.endsWith('%')) {
     const body = raw.slice(0, -1).trim();
     if (!NUMBER.test(body)) return undefined;
@@ -69,7 +117,7 @@ function parseTop(raw: string): TopValue | undefined {
   return count >= 1 && Number.isSafeInteger(count) ? { kind: 'count', count } : undefined;
 }
 
-function parseLayers(raw: string): number[] | undefined {
+export function parseLayers(raw: string): number[] | undefined {
   if (raw === 'none') return [];
   if (raw === '') return undefined;
   const layers = new Set<number>();
@@ -82,12 +130,6 @@ function parseLayers(raw: string): number[] | undefined {
     for (let l = from; l <= to; l++) layers.add(l);
   }
   return [...layers].sort((a, b) => a - b);
-}
-
-function parseNumbers(raw: string): number[] | undefined {
-  const parts = raw.split(/[\s,]+/).filter((p) => p !== '');
-  if (parts.length === 0 || !parts.every((p) => NUMBER.test(p))) return undefined;
-  return parts.map(Number);
 }
 
 /** The known name closest to a misspelt one, for "did you mean" messages. */

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../../errors';
 import { circuitPromptSpec } from '../../jobs/attribute';
+import { circuitForModel } from '../../jobs/circuitFile';
 import type { PromptSpec } from '../../protocol';
 import { reportError, requireTrust, runWithProgress, type CnaContext } from '../context';
 import { runSettings } from '../settings';
@@ -73,10 +74,15 @@ export async function steerRequest(ctx: CnaContext, prompt: string, multiplier: 
   let failure: string | undefined;
   const result = await runWithProgress(ctx, `Steer (x${multiplier}, ${circuit.k} neurons)`, async ({ signal, progress }) => {
     try {
-      const r = await ctx.engine.use((engine) => engine.generate(
-        { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: runSettings({}, document).maxNewTokens },
-        { signal, onProgress: (p) => progress({ stage: p.stage, done: p.done, total: p.total }) },
-      ));
+      const r = await ctx.engine.use(async (engine) => {
+        // The check every command makes before steering: the model still is the one the circuit was found on.
+        const info = await engine.inspect({ path: run.modelPath }, { signal });
+        circuitForModel({ file: 'The circuit of the last run', circuit, neurons: circuit.neurons }, info, (w) => ctx.log.warn(`Steer: ${w}`));
+        return engine.generate(
+          { model: { path: run.modelPath }, rows: [{ prompt: spec }, { prompt: spec, steering: { neurons, multiplier } }], maxNewTokens: runSettings({}, document).maxNewTokens },
+          { signal, onProgress: (p) => progress({ stage: p.stage, done: p.done, total: p.total }) },
+        );
+      });
       if (signal.aborted) throw new CancelledError();
       return r;
     } catch (err) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  checkCircuitMatchesModel,
+  checkCircuitForModel,
   Circuit,
   multiplierMask,
   toReferenceJson,
@@ -60,16 +60,36 @@ test('validation names the first problem and where it is', () => {
   }
 });
 
-test('a circuit is refused on another model', () => {
+test('a circuit is refused on another architecture, warned about on other weights, checked for range and emptiness', () => {
   const c = sample();
-  assert.doesNotThrow(() => checkCircuitMatchesModel(c, { fingerprint: 'sha256:1111', layers: 4, intermediateSize: 8 }));
+  c.model.weightsFingerprint = 'w-base';
+  const same = { path: 'models/x', fingerprint: 'sha256:1111', weightsFingerprint: 'w-base', layers: 4, intermediateSize: 8 };
+  assert.deepEqual(checkCircuitForModel(c, same), []);
   assert.throws(
-    () => checkCircuitMatchesModel(c, { path: 'models/llama', fingerprint: 'sha256:1111', layers: 16, intermediateSize: 8 }),
-    (e: unknown) => e instanceof UserError && /4 layers x 8 MLP neurons .* has 16 x 8/.test(e.message),
+    () => checkCircuitForModel(c, { ...same, path: 'models/llama', layers: 16 }),
+    (e: unknown) => e instanceof UserError && e.exitCode === 2 && /4 layers x 8 MLP neurons .* has 16 x 8/.test(e.message),
   );
   assert.throws(
-    () => checkCircuitMatchesModel(c, { fingerprint: 'sha256:2222', layers: 4, intermediateSize: 8 }),
-    (e: unknown) => e instanceof UserError && /different model .*sha256:1111.*sha256:2222/.test(e.message),
+    () => checkCircuitForModel(c, { ...same, fingerprint: 'sha256:2222' }),
+    (e: unknown) => e instanceof UserError && e.exitCode === 2 && /another architecture .*sha256:1111.*sha256:2222/.test(e.message),
+  );
+  const warnings = checkCircuitForModel(c, { ...same, path: 'models/demo-instruct', weightsFingerprint: 'w-instruct' });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], new RegExp(`found on ${c.model.path}.*other weights.*models/demo-instruct`));
+  // A circuit written before the weights fingerprint existed is not warned about.
+  assert.deepEqual(checkCircuitForModel({ ...c, model: { ...c.model, weightsFingerprint: undefined } }, { ...same, weightsFingerprint: 'w-instruct' }), []);
+  // Without a model identity (the reference layout) only range and emptiness can be checked: exit 1.
+  assert.throws(
+    () => checkCircuitForModel({ neurons: [{ layer: 4, index: 0 }] }, same, 'ref.json'),
+    (e: unknown) => e instanceof UserError && e.exitCode === 1 && /^ref\.json: neuron \(layer 4, index 0\) is outside/.test(e.message),
+  );
+  assert.throws(
+    () => checkCircuitForModel({ neurons: [{ layer: 0, index: 8 }] }, same),
+    (e: unknown) => e instanceof UserError && e.exitCode === 1 && /outside/.test(e.message),
+  );
+  assert.throws(
+    () => checkCircuitForModel({ neurons: [] }, same, 'empty.json'),
+    (e: unknown) => e instanceof UserError && e.exitCode === 1 && /empty\.json has no neurons/.test(e.message),
   );
 });
 

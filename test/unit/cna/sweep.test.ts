@@ -7,9 +7,18 @@ import { UserError } from '../../../src/errors';
 test('multiplier lists with commas, spaces or both', () => {
   assert.deepEqual(parseMultipliers('0,0.5,1'), [0, 0.5, 1]);
   assert.deepEqual(parseMultipliers('0 0.5 1'), [0, 0.5, 1]);
-  assert.deepEqual(parseMultipliers(' -1, 0.25  2 '), [-1, 0.25, 2]);
+  assert.deepEqual(parseMultipliers(' 0, 0.25  2 '), [0, 0.25, 2]);
   assert.throws(() => parseMultipliers('  '), UserError);
-  assert.throws(() => parseMultipliers('0 half 1'), /'half' is not a number/);
+  assert.throws(() => parseMultipliers('0 half 1'), /'half' is not a decimal number/);
+  // The issue's `-1,0x10,0,,1`: each of its faults on its own, with a message that names it.
+  assert.throws(() => parseMultipliers('-1,0,1'), /Multiplier -1 is below 0/);
+  assert.throws(() => parseMultipliers('0x10,1'), /'0x10' is not a decimal number/);
+  assert.throws(() => parseMultipliers('0,,1'), /empty entry/);
+  assert.throws(() => parseMultipliers('0,1,'), /empty entry/);
+  assert.throws(() => parseMultipliers('0,1,1e0'), /1e0 is listed twice/);
+  assert.throws(() => parseMultipliers('Infinity'), /not a decimal number/);
+  // CAA strengths may be negative.
+  assert.deepEqual(parseMultipliers('-1, 0', 'alpha'), [-1, 0]);
   assert.deepEqual(DEFAULT_MULTIPLIERS, [0, 0.25, 0.5, 0.75, 1, 1.5, 2]);
 });
 

@@ -42,7 +42,8 @@ test('activations --raw --json: token ids and one array per layer, equal to PyTo
 test('generate --circuit --multiplier --json steers like PyTorch', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cna-cli-'));
   const circuit = path.join(dir, 'circuit.json');
-  fs.writeFileSync(circuit, JSON.stringify({ neurons: ref.circuit.map(([layer, index]: number[]) => ({ layer, index, delta: 1 })) }));
+  // The reference implementation's Circuit.save() layout: "layer,position,neuron" keys.
+  fs.writeFileSync(circuit, JSON.stringify({ neurons: Object.fromEntries(ref.circuit.map(([layer, index]: number[]) => [`${layer},-1,${index}`, 1])), prompt: '', target_token: '', total_logit_diff: 0 }));
   const r = await cli('generate', '--model', TINY, '--circuit', circuit, '--multiplier', '0', '--max-new-tokens', '12', '--raw', '--json', 'Hi');
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);

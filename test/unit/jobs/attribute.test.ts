@@ -111,7 +111,7 @@ test('pair lines are the 1-based lines of each pair\'s first prompt; settings an
   assert.equal(result.settings.universalFilter, true);
   assert.equal(result.settings.template, 'raw');
   const info = await client.inspect({ path: TINY });
-  assert.deepEqual(result.model, { path: info.path, fingerprint: info.fingerprint, layers: 3, intermediateSize: 80, totalNeurons: 240 });
+  assert.deepEqual(result.model, { path: info.path, fingerprint: info.fingerprint, weightsFingerprint: info.weightsFingerprint, layers: 3, intermediateSize: 80, totalNeurons: 240 });
   const t = result.timings;
   assert.ok(t.forwardMs > 0 && t.otherMs >= 0 && t.loadMs >= 0);
   assert.ok(Math.abs(t.loadMs + t.forwardMs + t.otherMs - t.totalMs) < 1e-6);
@@ -158,7 +158,7 @@ test('cna attribute --json prints the docs/cli.md shape; --out and --reference-j
   assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
   assert.equal(typeof json.feature, 'string');
-  for (const key of ['path', 'layers', 'intermediateSize', 'totalNeurons', 'fingerprint']) assert.ok(key in json.model, `model.${key}`);
+  for (const key of ['path', 'layers', 'intermediateSize', 'totalNeurons', 'fingerprint', 'weightsFingerprint']) assert.ok(key in json.model, `model.${key}`);
   assert.equal(json.k, json.neurons.length);
   for (const n of json.neurons) assert.deepEqual(Object.keys(n).sort(), ['delta', 'index', 'layer', 'meanNegative', 'meanPositive']);
   for (const u of json.universal) assert.deepEqual(Object.keys(u).sort(), ['index', 'layer']);

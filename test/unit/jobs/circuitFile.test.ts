@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CancelledError, UserError } from '../../../src/errors';
-import { readCircuitFile, writeFileAtomic } from '../../../src/jobs/circuitFile';
+import { checkWritable, readCircuitFile, writeFileAtomic } from '../../../src/jobs/circuitFile';
 import { DiskPairStore } from '../../../src/jobs/diskPairStore';
 import { tempDir } from './tiny';
 
@@ -32,9 +32,29 @@ test('a cancelled write leaves the previous file untouched, or no file, and no t
   assert.deepEqual(fs.readdirSync(dir), ['out.json']);
 });
 
-test('writing into a missing folder is a one-line user error', async () => {
+test('writing into a missing folder is a one-line user error that names the user path, not the temporary file', async () => {
   const dir = tempDir();
-  await assert.rejects(writeFileAtomic(path.join(dir, 'no', 'such', 'c.json'), '{}'), UserError);
+  const target = path.join(dir, 'no', 'such', 'c.json');
+  for (const attempt of [() => writeFileAtomic(target, '{}'), () => checkWritable(target)]) {
+    await assert.rejects(attempt, (e: unknown) => e instanceof UserError && e.message.startsWith(`Cannot write ${target}: the folder `) && !e.message.includes('.tmp'));
+  }
+  await assert.rejects(checkWritable(dir), (e: unknown) => e instanceof UserError && /it is a folder/.test(e.message));
+  await checkWritable(path.join(dir, 'fine.json'));
+  assert.deepEqual(fs.readdirSync(dir), [], 'the check leaves nothing behind');
+});
+
+test('readCircuitFile reads the reference layout: a neuron at several positions counts once, best first', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'ref.json');
+  fs.writeFileSync(file, JSON.stringify({ neurons: { '2,-1,5': 0.5, '3,4,1': -2, '2,7,5': 1.5 }, prompt: '', target_token: '', total_logit_diff: 0 }));
+  const r = await readCircuitFile(file);
+  assert.equal(r.circuit, undefined);
+  assert.deepEqual(r.neurons, [
+    { layer: 3, index: 1, delta: -2 },
+    { layer: 2, index: 5, delta: 1.5 },
+  ]);
+  fs.writeFileSync(file, JSON.stringify({ neurons: { 'two,-1,5': 1 } }));
+  await assert.rejects(readCircuitFile(file), (e: unknown) => e instanceof UserError && e.exitCode === 1 && /not "layer,position,neuron"/.test(e.message));
 });
 
 test('readCircuitFile: missing file exit 2, bad JSON or bad content exit 1', async () => {

@@ -36,3 +36,22 @@ test('terminal: a bar redrawn in place, cleared before notes and at the end', ()
   assert.match(t, /\r\x1b\[Kcna x: generation \[#{24}\] 4\/4/);
   assert.match(t, /\r\x1b\[Kcna x: hello\n$/);
 });
+
+test('terminal width: a shorter bar, then no bar, then plain lines; a redrawn line never as wide as the terminal', () => {
+  for (const columns of [80, 60, 45, 30, 20, 10]) {
+    let err = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => { err += t; }, stderrIsTTY: true, stderrColumns: () => columns };
+    const p = progressReporter(io, 'cna attribute');
+    for (let i = 0; i <= 208; i += 8) p.update({ stage: 'discovery pairs', done: i, total: 208 });
+    p.done();
+    // Only lines redrawn in place must fit; plain lines may wrap once, they never flood.
+    for (const drawn of err.match(/\r\x1b\[K[^\r\n]*/g) ?? []) assert.ok(drawn.length - 4 < columns, `${columns} columns: '${drawn}'`);
+    if (columns >= 80) assert.match(err, /\[#{24}\] 208\/208/);
+    if (columns === 60) assert.match(err, /discovery pairs \[#{18}\] 208\/208/);
+    if (columns === 45) assert.match(err, /\r\x1b\[Kcna attribute: discovery pairs 208\/208/);
+    if (columns <= 30) {
+      assert.ok(!err.includes('\r'), 'too narrow for one line: plain lines');
+      assert.match(err, /cna attribute: discovery pairs 0\/208 \(0%\)\n/);
+    }
+  }
+});

@@ -134,7 +134,7 @@ test('a circuit from another model is refused with a clear message (exit 2)', as
   fs.writeFileSync(other, JSON.stringify({ ...circuit, model: { ...circuit.model, fingerprint: 'not-this-model' } }));
   const r = await runCli(['sweep', file, '--circuit', other, '--max-new-tokens', '2']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /different model .*run 'cna attribute' with this model/);
+  assert.match(r.stderr, /another architecture .*run 'cna attribute' with this model/);
   const bigger = path.join(dir, 'bigger.json');
   const neurons = circuit.neurons;
   fs.writeFileSync(bigger, JSON.stringify({ ...circuit, neurons, model: { ...circuit.model, layers: 4, totalNeurons: 320 } }));

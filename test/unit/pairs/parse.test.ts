@@ -97,12 +97,12 @@ test('### and #x are comments, ## alone is a heading with an empty title', () =>
 test('directives: parsed values', () => {
   const r = parsePairs([
     '@feature  refusal ', '@model ./m', '@template raw', '@system You are terse.', '@top 200',
-    '@exclude-layers 0-2, 5', '@multipliers 0 0.5,1 -1 1e0', '@split eval', '@split discover',
+    '@exclude-layers 0-2, 5', '@multipliers 0 0.5,1 2 1e1', '@split eval', '@split discover',
   ].join('\n'));
   assert.deepEqual(r.diagnostics, []);
   assert.deepEqual(r.header, {
     feature: 'refusal', model: './m', template: 'raw', system: 'You are terse.', top: { kind: 'count', count: 200 },
-    excludeLayers: [0, 1, 2, 5], multipliers: [0, 0.5, 1, -1, 1],
+    excludeLayers: [0, 1, 2, 5], multipliers: [0, 0.5, 1, 2, 10],
   });
   const f = r.directives[0];
   assert.equal(f.raw, 'refusal');
@@ -164,4 +164,18 @@ test('a prompt whose marker line is empty starts at its continuation', () => {
   const r = parsePairs('+\n  text\n- b');
   assert.equal(r.pairs[0].positive.text, 'text');
   assert.deepEqual(r.pairs[0].positive.textRange.start, { line: 1, character: 2 });
+});
+
+test('directives: @multipliers refuses hex, empty entries, repeats and negative values; @top and @exclude-layers their forms', () => {
+  for (const [line, message] of [
+    ['@multipliers 0x10 1', /'0x10' is not a decimal number/],
+    ['@multipliers 0,,1', /empty entry/],
+    ['@multipliers 0 1 1.0', /1\.0 is listed twice/],
+    ['@multipliers -1 0', /-1 is below 0/],
+    ['@top 0x10', /@top must be a percentage/],
+    ['@exclude-layers 1-0', /@exclude-layers must list/],
+  ] as const) {
+    const r = parsePairs([line, '+ a', '- b'].join('\n'));
+    assert.ok(r.diagnostics.some((d) => d.severity === 'error' && message.test(d.message)), `${line}: ${JSON.stringify(r.diagnostics)}`);
+  }
 });
