@@ -1,4 +1,4 @@
-import { parseLayerSpec, parseTop } from '../cna/rank';
+import { resolveRunSettings } from '../jobs/settings';
 import { UserError } from '../errors';
 import { parseDecimal, parseWholeNumber } from '../pairs/directives';
 
@@ -67,13 +67,14 @@ export function wholeNumberOption(args: ParsedArgs, name: string, min: number): 
 /** `--top` checked now (0.1% or 200), passed on as given. */
 export function topOption(args: ParsedArgs): string | undefined {
   const v = stringOption(args, 'top');
-  if (v !== undefined) parseTop(v);
+  // The resolver's parse, so the error names the flag (src/jobs/settings.ts).
+  if (v !== undefined) resolveRunSettings({}, { flags: { top: v } });
   return v;
 }
 
 /** `--exclude-layers` checked now for its form; whether the layers exist is checked once the model is known. */
 export function excludeLayersOption(args: ParsedArgs): string | undefined {
   const v = stringOption(args, 'exclude-layers');
-  if (v !== undefined) parseLayerSpec(v);
+  if (v !== undefined) resolveRunSettings({}, { flags: { excludeLayers: v } });
   return v;
 }

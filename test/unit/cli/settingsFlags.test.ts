@@ -16,9 +16,9 @@ async function run(argv: string[]): Promise<{ code: number; err: string; out: st
 }
 
 for (const [argv, message] of [
-  [['sweep', PAIRS, '--multipliers', '0,half'], /^cna sweep: --multipliers must be numbers separated by spaces or commas.*not '0,half'\.$/m],
+  [['sweep', PAIRS, '--multipliers', '0,half'], /^cna sweep: --multipliers: multiplier 'half' is not a decimal number/m],
   [['sweep', PAIRS, '--detector', 'vibes'], /^cna sweep: --detector: Unknown refusal detector 'vibes'/m],
-  [['sweep', PAIRS, '--max-new-tokens', '0'], /^cna sweep: --max-new-tokens must be a whole number of at least 1, not 0\.$/m],
+  [['sweep', PAIRS, '--max-new-tokens', '0'], /^cna sweep: --max-new-tokens must be a whole number of at least 1, got '0'\.$/m],
   [['attribute', PAIRS, '--top', 'lots'], /^cna attribute: --top must be a percentage of all MLP neurons/m],
 ] as const) {
   test(`cna ${argv[0]} ${argv.slice(2).join(' ')}: one line naming the flag, exit 2`, async () => {

@@ -73,7 +73,7 @@ test('a genai variant folder loads its named decoder; context, EOS and shapes co
   assert.equal(r.maxPositions, CONTEXT);
   assert.deepEqual(r.eos, EOS);
   assert.equal(r.layers, model.cfg.layers);
-  assert.deepEqual(r.sources, { decoder: 'genai_config.json', shapes: 'genai_config.json', eos: 'genai_config.json', context: 'genai_config.json' });
+  assert.deepEqual(r.sources, { decoder: 'genai_config.json', shapes: 'genai_config.json', eos: 'genai_config.json', context: 'context_length in genai_config.json' });
 });
 
 test('activations of a genai decoder with a custom file name equal the reference forward pass', async () => {
