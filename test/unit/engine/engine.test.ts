@@ -32,7 +32,7 @@ before(async () => {
   model = await loadModel({ path: TINY }, { threads: 1 });
 });
 after(async () => {
-  await model.session.release();
+  await model.release();
 });
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
@@ -107,7 +107,7 @@ test('KV-cached generation equals the engine recomputing every step without a ca
     const seq = ref.prompts[p].slice();
     const fresh: number[] = [];
     for (let s = 0; s < 12; s++) {
-      const out = await model.session.run(prefillFeeds(model, leftPad([seq], 0), [undefined]), ['logits']);
+      const out = await (await model.generationSession()).run(prefillFeeds(model, leftPad([seq], 0), [undefined]), ['logits']);
       const { data } = lastLogits(out.logits);
       let best = 0;
       for (let v = 1; v < data.length; v++) if (data[v] > data[best]) best = v;
