@@ -119,6 +119,21 @@ test('KV-cached generation equals the engine recomputing every step without a ca
   }
 });
 
+test('captures run a graph without the head; generation logits cover the last position only; both agree', async () => {
+  const capture = await model.captureSession();
+  const generation = await model.generationSession();
+  assert.deepEqual(capture.outputNames.filter((n) => !n.startsWith('cna_capture_')), [], 'the capture graph has outputs besides captures');
+  assert.ok(generation.outputNames.includes('logits'));
+  const ids = [ref.prompts[0], ref.prompts[1].slice(0, 3)];
+  const batch = leftPad(ids, 0);
+  const feeds = prefillFeeds(model, batch, [undefined, undefined]);
+  const fetches = Array.from({ length: model.info.layers }, (_, l) => `cna_capture_${l}`);
+  const a = await capture.run(feeds, fetches);
+  const b = await generation.run(feeds, [...fetches, 'logits']);
+  for (const f of fetches) assert.deepEqual(a[f].data, b[f].data, f);
+  assert.deepEqual(b.logits.dims, [2, 1, model.vocabSize]);
+});
+
 test('repetition penalty follows Hugging Face (PyTorch reference with 1.8)', async () => {
   const outs = await generateBatch(model, ref.prompts.map((ids) => ({ ids })), { maxNewTokens: 12, repetitionPenalty: 1.8 });
   outs.forEach((o, p) => assert.deepEqual(o.tokens, ref.greedyPenalty[p], `prompt ${p}`));
