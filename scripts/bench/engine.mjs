@@ -51,15 +51,15 @@ function rng(seed) {
 
 const randomIds = (r, n, vocab) => Array.from({ length: n }, () => 3 + Math.floor(r() * (vocab - 3)));
 
-function median(xs) {
+export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
 // The fastest of several runs: on a shared machine, slower runs measure the neighbours, not the engine.
-const best = (xs) => Math.min(...xs);
+export const best = (xs) => Math.min(...xs);
 
-async function timed(fn) {
+export async function timed(fn) {
   const t = performance.now();
   await fn();
   return performance.now() - t;

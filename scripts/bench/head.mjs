@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRealShapeModel, REAL_SHAPE } from './engine.mjs';
+import { best, ensureRealShapeModel, median, REAL_SHAPE, timed } from './engine.mjs';
 
 export const name = 'head';
 
@@ -24,20 +24,6 @@ const out = (m) => require(join(ROOT, 'out', 'src', 'engine', m));
 const ROWS = 8;
 const TOKENS = 48; // about a chat-formatted discovery prompt
 const ROUNDS = 7;
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-// The fastest run is the headline (on a shared machine slower runs measure the neighbours); medians beside it.
-const best = (xs) => Math.min(...xs);
-
-async function timed(fn) {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
 
 /** Alternates a and b, ROUNDS times each after one warm-up; returns both sides' times. */
 async function alternate(a, b) {
