@@ -58,6 +58,7 @@ if (json) {
 process.exitCode = failed ? 1 : 0;
 
 function formatValue(v) {
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
   if (typeof v !== 'number') return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
 }

@@ -23,10 +23,26 @@ const out = (m) => require(join(ROOT, 'out', 'src', 'engine', m));
 
 /** The Qwen2.5-0.5B-shaped bench model (random weights, never committed), generated on first use. */
 export function ensureModel() {
-  if (existsSync(join(MODEL, 'model.onnx')) && existsSync(join(MODEL, 'matmul.onnx'))) return;
-  process.stderr.write(`bench engine: generating ${MODEL} (random weights, about 1.5 GB, a few minutes)...\n`);
-  const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'make-qwen-shaped.py'), MODEL], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error('could not generate the bench model: needs /usr/bin/python3 with torch and onnx');
+  ensureBenchModel(MODEL, []);
+}
+
+/** The real shape: Qwen2.5-0.5B with its full 151,936-token vocabulary (about 2.5 GB of random weights). */
+export const REAL_SHAPE = process.env.CNA_BENCH_REAL_MODEL ?? join(ROOT, '.bench', 'qwen-real-shape');
+export function ensureRealShapeModel() {
+  ensureBenchModel(REAL_SHAPE, ['--real-vocab']);
+}
+
+const PYTHON_PACKAGES = 'python3-torch python3-onnx python3-numpy';
+
+function ensureBenchModel(dir, args) {
+  if (existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'matmul.onnx'))) return;
+  const check = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' });
+  if (check.status !== 0) {
+    throw new Error(`could not generate the bench model: /usr/bin/python3 lacks torch, onnx or numpy; install the Debian packages: apt-get install ${PYTHON_PACKAGES}`);
+  }
+  process.stderr.write(`bench: generating ${dir} (random weights, ${args.length ? 'about 2.5 GB, several minutes and ~10 GB of RAM' : 'about 1.5 GB, a few minutes'})...\n`);
+  const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'make-qwen-shaped.py'), dir, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`could not generate the bench model ${dir}: make-qwen-shaped.py failed (see above)`);
 }
 
 function rng(seed) {
@@ -35,15 +51,15 @@ function rng(seed) {
 
 const randomIds = (r, n, vocab) => Array.from({ length: n }, () => 3 + Math.floor(r() * (vocab - 3)));
 
-function median(xs) {
+export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
 
 // The fastest of several runs: on a shared machine, slower runs measure the neighbours, not the engine.
-const best = (xs) => Math.min(...xs);
+export const best = (xs) => Math.min(...xs);
 
-async function timed(fn) {
+export async function timed(fn) {
   const t = performance.now();
   await fn();
   return performance.now() - t;

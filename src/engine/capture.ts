@@ -103,12 +103,14 @@ export async function captureTokenBatches(
     for (let l = 0; l < layers; l++) fetches.push(`cna_mlp_output_${l}`);
   }
   if (opts.logits) fetches.push('logits');
+  // Logits need the head: the generation graph (last position only); captures alone need much less.
+  const session = opts.logits ? await model.generationSession() : await model.captureSession();
   let done = 0;
   for (const indices of plan) {
     opts.cancel?.throwIfCancelled();
     const batch = leftPad(indices.map((i) => ids[i]), model.padId);
     const feeds = prefillFeeds(model, batch, indices.map(() => opts.steering));
-    const out = await model.session.run(feeds, fetches);
+    const out = await session.run(feeds, fetches);
     // A cancel that arrived during the pass: drop its result too.
     opts.cancel?.throwIfCancelled();
     const result: CaptureBatch = {

@@ -61,7 +61,8 @@ export async function generateBatch(
   const fetches = ['logits', ...(model.kv?.pairs.map((p) => p.present) ?? [])];
   const multipliers = multiplierFeeds(model, steering);
   opts.cancel?.throwIfCancelled();
-  let out = await model.session.run(prefillFeeds(model, batch, steering), fetches);
+  const session = await model.generationSession();
+  let out = await session.run(prefillFeeds(model, batch, steering), fetches);
   opts.onStep?.(0);
   let mask = batch.attentionMask;
   let width = batch.length;
@@ -98,7 +99,7 @@ export async function generateBatch(
     if (!model.kv || sequences) {
       // Finished rows keep their last sequence; only active rows matter.
       for (let b = 0; b < n; b++) positions[b] += 1;
-      out = await model.session.run(prefillFeeds(model, leftPad(sequences ?? [], model.padId), steering), ['logits']);
+      out = await session.run(prefillFeeds(model, leftPad(sequences ?? [], model.padId), steering), ['logits']);
       opts.onStep?.(step);
       continue;
     }
@@ -120,7 +121,7 @@ export async function generateBatch(
     if (model.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([1]), [1]);
     for (const p of model.kv.pairs) feeds[p.past] = out[p.present];
     for (let b = 0; b < n; b++) positions[b] += 1;
-    out = await model.session.run(feeds, fetches);
+    out = await session.run(feeds, fetches);
     opts.onStep?.(step);
   }
   return outputs;

@@ -12,7 +12,7 @@ import { CancelToken } from './cancel';
 import { captureBatches, encodePrompts } from './capture';
 import { generateAll } from './generate';
 import { openModelFolder } from './modelFolder';
-import { checkExecutionProvider, DEFAULT_EXECUTION_PROVIDER, defaultThreads, loadModel, type EngineModel } from './session';
+import { checkExecutionProvider, DEFAULT_EXECUTION_PROVIDER, defaultThreads, loadModel, type EngineModel, type SessionKind } from './session';
 import { TextTokenizer } from './tokenizer';
 
 export type Post = (event: EngineEvent, transfer?: ArrayBuffer[]) => void;
@@ -66,7 +66,7 @@ export class EngineService {
   async dispose(): Promise<void> {
     const m = this.model;
     this.model = undefined;
-    if (m) await m.model.session.release();
+    if (m) await m.model.release();
   }
 
   private tokenize(req: Extract<EngineRequest, { type: 'tokenize' }>): void {
@@ -116,7 +116,7 @@ export class EngineService {
         }
         case 'generate': {
           const additive = req.rows.some((r) => (r.steering?.additive?.length ?? 0) > 0);
-          const model = await this.load(req.model, additive, progress);
+          const model = await this.load(req.model, additive, progress, 'generate');
           const completions = await generateAll(model, req.rows, {
             maxNewTokens: req.maxNewTokens ?? GENERATE_DEFAULT_MAX_NEW_TOKENS,
             batchSize: req.batchSize,
@@ -129,7 +129,7 @@ export class EngineService {
         }
         case 'captureBatch': {
           const additive = req.mlpOutputs === true || (req.steering?.additive?.length ?? 0) > 0;
-          const model = await this.load(req.model, additive, progress);
+          const model = await this.load(req.model, additive, progress, req.logits ? 'generate' : 'capture');
           await captureBatches(model, req.prompts, (batch) => {
             const transfer = [...batch.mlpInputs, ...(batch.mlpOutputs ?? []), ...(batch.logits ? [batch.logits] : [])]
               .map((a) => a.buffer as ArrayBuffer);
@@ -152,7 +152,8 @@ export class EngineService {
   }
 
   /** The loaded model, reloading when the folder, variant, thread count or instrumentation differ. */
-  private async load(ref: ModelRef, additive: boolean, progress: (p: Progress) => void): Promise<EngineModel> {
+  /** `first`: the session this request needs, built while loading; the other one waits for first use. */
+  private async load(ref: ModelRef, additive: boolean, progress: (p: Progress) => void, first: SessionKind = 'capture'): Promise<EngineModel> {
     const key = JSON.stringify([ref.path, ref.variant ?? '', this.threads, this.executionProvider]);
     const current = this.model;
     // An additive graph also serves plain requests (zeros added), so only upgrade, never downgrade.
@@ -161,7 +162,7 @@ export class EngineService {
     checkExecutionProvider(this.executionProvider);
     progress({ stage: 'load', done: 0, total: 1, message: `loading ${ref.path}` });
     await this.dispose();
-    const model = await loadModel(ref, { threads: this.threads, additive, executionProvider: this.executionProvider });
+    const model = await loadModel(ref, { threads: this.threads, additive, executionProvider: this.executionProvider, first });
     this.model = { key, path: ref.path, model };
     progress({ stage: 'load', done: 1, total: 1 });
     return model;

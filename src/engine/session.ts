@@ -1,7 +1,11 @@
 /**
- * Loads a model folder into one instrumented ONNX Runtime session: reads the folder, instruments the graph
- * (src/engine/surgery.ts adds `cna_multiplier_L` inputs and `cna_capture_L` outputs), and works out how to
- * feed it (position ids or not, past key/values and their shape, merged-decoder branch flag).
+ * Loads a model folder for the engine: reads the folder, instruments the graph (src/engine/surgery.ts adds
+ * `cna_multiplier_L` inputs and `cna_capture_L` outputs), and works out how to feed it (position ids or
+ * not, past key/values and their shape, merged-decoder branch flag).
+ * Two ONNX Runtime sessions, each created on first use: a capture session whose graph ends at the last
+ * captured layer (discovery, universal filter, activations: no head, no logits), and a generation session
+ * whose head reads only the last position (generation, first-token logits). A discovery run never builds
+ * the second one. Both read the same external weight files (memory-mapped by ORT).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,7 +16,7 @@ import type { ModelRef } from '../protocol';
 import { externalDataFolder } from './externalData';
 import { openModelFolder, type ModelFolder } from './modelFolder';
 import { missingForProvider } from './providerRequirements';
-import { instrumentModel, type GraphInfo } from './surgery';
+import { inspectGraph, instrumentModel, type GraphInfo, type GraphPurpose } from './surgery';
 import { TextTokenizer } from './tokenizer';
 
 export interface KvPair {
@@ -31,7 +35,12 @@ export interface EngineModel {
   folder: ModelFolder;
   tokenizer: TextTokenizer;
   info: GraphInfo;
-  session: ort.InferenceSession;
+  /** The session for capture-only passes (no logits), created on first use. */
+  captureSession(): Promise<ort.InferenceSession>;
+  /** The session for generation and last-position logits, created on first use. */
+  generationSession(): Promise<ort.InferenceSession>;
+  /** Releases whichever sessions were created. */
+  release(): Promise<void>;
   /** The graph also has the CAA inputs/outputs (`cna_additive_L`, `cna_mlp_output_L`). */
   additive: boolean;
   eos: number[];
@@ -54,7 +63,11 @@ export interface LoadOptions {
   additive?: boolean;
   /** onnxruntime-node's provider name: `cpu` (default), `webgpu`, `cuda`, `tensorrt`. */
   executionProvider?: string;
+  /** The session created while loading (so load errors surface there); the other one waits for first use. */
+  first?: SessionKind;
 }
+
+export type SessionKind = 'capture' | 'generate';
 
 export const DEFAULT_EXECUTION_PROVIDER = 'cpu';
 
@@ -75,7 +88,7 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   }
   const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate, folder.name);
   const additive = opts.additive ?? false;
-  const { instrumented, info, externalFolder } = readAndInstrument(folder, additive);
+  const info = inspectFolder(folder);
 
   const unknown = info.inputs.map((i) => i.name).filter((n) => !KNOWN_INPUTS.test(n));
   if (unknown.length > 0) {
@@ -90,12 +103,30 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   const threads = opts.threads ?? defaultThreads();
   const executionProvider = opts.executionProvider ?? DEFAULT_EXECUTION_PROVIDER;
   checkExecutionProvider(executionProvider);
-  const session = await createSession(instrumented, folder.onnxPath, externalFolder, threads, executionProvider);
+  const sessions = new Map<SessionKind, Promise<ort.InferenceSession>>();
+  const sessionFor = (kind: SessionKind): Promise<ort.InferenceSession> => {
+    let s = sessions.get(kind);
+    if (!s) {
+      s = openSession(folder, additive, kind === 'capture' ? 'capture' : 'generate', threads, executionProvider);
+      sessions.set(kind, s);
+      // A failed creation is retried on next use rather than cached.
+      s.catch(() => sessions.delete(kind));
+    }
+    return s;
+  };
+  await sessionFor(opts.first ?? 'capture');
   const { ids: eos, source: eosSource } = resolveEos(folder, tokenizer);
   const lastDim = logits.shape[logits.shape.length - 1];
   const vocabSize = typeof lastDim === 'number' ? lastDim : folder.config.vocabSize ?? 0;
   return {
-    folder, tokenizer, info, session, additive, eos, eosSource, threads, executionProvider,
+    folder, tokenizer, info, additive, eos,
+    captureSession: () => sessionFor('capture'),
+    generationSession: () => sessionFor('generate'),
+    release: async () => {
+      const open = [...sessions.values()];
+      sessions.clear();
+      for (const s of open) await (await s.catch(() => undefined))?.release();
+    }, eosSource, threads, executionProvider,
     // Pads are masked out but still embedded (Gather), so the id must exist in this graph's vocabulary.
     padId: folder.config.pad !== undefined && folder.config.pad < vocabSize ? folder.config.pad : 0,
     maxPositions: folder.config.maxPositions,
@@ -107,12 +138,10 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
 }
 
 /**
- * Reads and instruments the graph in a function of its own, so that only the instrumented bytes are still
- * referenced while ORT copies the weights (peak memory: two copies of the model, not three).
+ * The original graph's description (I/O, sites, layout, fingerprints), checked before any session is built.
+ * The weights fingerprint samples external tensors too, read here a few bytes at a time.
  */
-function readAndInstrument(folder: ModelFolder, additive: boolean): { instrumented: Uint8Array; info: GraphInfo; externalFolder?: string } {
-  const original = readModelBytes(folder.onnxPath);
-  const externalFolder = externalDataFolder(folder.onnxPath, original);
+function inspectFolder(folder: ModelFolder): GraphInfo {
   const files = new Map<string, number>();
   const readExternal = (location: string, offset: number, length: number): Uint8Array => {
     let fd = files.get(location);
@@ -120,13 +149,31 @@ function readAndInstrument(folder: ModelFolder, additive: boolean): { instrument
     const buf = Buffer.alloc(length);
     return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
   };
-  const hint = { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers, readExternal };
   try {
-    const { bytes, info } = instrumentModel(original, { additive }, hint);
-    return { instrumented: bytes, info, externalFolder };
+    return inspectGraph(readModelBytes(folder.onnxPath), { ...hintOf(folder), readExternal });
   } finally {
     for (const fd of files.values()) fs.closeSync(fd);
   }
+}
+
+function hintOf(folder: ModelFolder): { intermediateSize?: number; layers?: number } {
+  return { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers };
+}
+
+async function openSession(folder: ModelFolder, additive: boolean, purpose: GraphPurpose, threads: number, provider: string): Promise<ort.InferenceSession> {
+  const { instrumented, externalFolder } = readAndInstrument(folder, additive, purpose);
+  return createSession(instrumented, folder.onnxPath, externalFolder, threads, provider);
+}
+
+/**
+ * Reads and instruments the graph in a function of its own, so that only the instrumented bytes are still
+ * referenced while ORT copies the weights (peak memory: two copies of the model, not three).
+ */
+function readAndInstrument(folder: ModelFolder, additive: boolean, purpose: GraphPurpose): { instrumented: Uint8Array; externalFolder?: string } {
+  const original = readModelBytes(folder.onnxPath);
+  const externalFolder = externalDataFolder(folder.onnxPath, original);
+  const { bytes } = instrumentModel(original, { additive, purpose }, hintOf(folder));
+  return { instrumented: bytes, externalFolder };
 }
 
 function readModelBytes(file: string): Uint8Array {

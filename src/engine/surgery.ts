@@ -61,12 +61,27 @@ export interface GraphInfo {
   weightsFingerprint: string;
   opsets: { domain: string; version: number }[];
 }
+/**
+ * What the session running the graph is for:
+ *  - `full` (default): every original output, logits at every position.
+ *  - `capture`: only the capture outputs; every node after the last captured tensor (the rest of the last
+ *    layer, the final norm, the language-model head, the key/value outputs) is removed, since ONNX Runtime
+ *    runs every node of a graph whatever outputs are fetched.
+ *  - `generate`: every original output, but the head reads only the last position of each row, so logits
+ *    are [batch, 1, vocab] (a prefill pays for one row of the head, not one per token). Left as `full` where
+ *    the head's input is quantized per tensor (int8: slicing first would change its scale and the numbers).
+ */
+export type GraphPurpose = 'full' | 'capture' | 'generate';
 export interface InstrumentOptions {
   additive?: boolean;
+  purpose?: GraphPurpose;
 }
 export interface InstrumentedModel {
   bytes: Uint8Array;
   info: GraphInfo;
+  /** `generate`: whether the head now reads the last position only. `capture`: original nodes removed. */
+  logitsLastOnly: boolean;
+  removedNodes: number;
 }
 export interface ModelHint {
   intermediateSize?: number;
@@ -120,8 +135,15 @@ export function inspectGraph(model: Uint8Array, hint?: ModelHint): GraphInfo {
 
 export function instrumentModel(model: Uint8Array, opts: InstrumentOptions = {}, hint?: ModelHint): InstrumentedModel {
   const a = analyse(model, hint);
-  instrument(a, opts.additive === true);
-  return { bytes: a.model.encode(), info: a.info };
+  const additive = opts.additive === true;
+  const purpose = opts.purpose ?? 'full';
+  // Liveness is worked out on the original wiring, before instrumenting renames the down_proj inputs.
+  const prune = purpose === 'capture' ? planCapturePrune(a, additive) : undefined;
+  instrument(a, additive);
+  let removedNodes = 0;
+  if (prune) removedNodes = applyCapturePrune(a, prune);
+  const logitsLastOnly = purpose === 'generate' ? headOnLastPosition(a) : false;
+  return { bytes: a.model.encode(), info: a.info, logitsLastOnly, removedNodes };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -569,4 +591,121 @@ function renameInput(node: NodeView, from: string, to: string): void {
   for (const g of node.subgraphs()) {
     for (const n of g.nodes) renameInput(n, from, to);
   }
+}
+
+
+// ---------------------------------------------------------------------------------------------------------
+// Capture-only graphs: nothing after the last captured tensor
+
+interface CapturePrune {
+  dead: { scope: GraphScope; nodes: NodeView[] }[];
+  /** Original outputs of the main graph, and of each If node holding the layers (with their count). */
+  mainOutputs: Set<string>;
+  ifNodes: { node: NodeView; count: number }[];
+}
+
+/** Nodes of each graph holding MLP sites that no capture depends on. */
+function planCapturePrune(a: Analysis, additive: boolean): CapturePrune {
+  const dead: CapturePrune['dead'] = [];
+  const ifNodes: CapturePrune['ifNodes'] = [];
+  for (const { scope, sites } of a.siteGroups) {
+    const roots = sites.flatMap((s) => (additive ? [s.tensor, s.output] : [s.tensor]));
+    const live = liveNodes(scope, roots);
+    dead.push({ scope, nodes: scope.graph.nodes.filter((n) => !live.has(n)) });
+    const parent = scope.parent?.node;
+    if (parent && !ifNodes.some((x) => x.node === parent)) ifNodes.push({ node: parent, count: parent.outputs.length });
+  }
+  return { dead, mainOutputs: new Set(a.model.graph.outputs.map((o) => o.name)), ifNodes };
+}
+
+/** The nodes `roots` depend on within one graph (values from outer scopes are simply not followed). */
+function liveNodes(scope: GraphScope, roots: string[]): Set<NodeView> {
+  const live = new Set<NodeView>();
+  const seen = new Set<string>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const t = stack.pop() as string;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    const p = scope.producers.get(t);
+    if (!p || live.has(p)) continue;
+    live.add(p);
+    stack.push(...p.inputs.filter((i) => i));
+    for (const g of p.subgraphs()) stack.push(...referencedNames(g));
+  }
+  return live;
+}
+
+function referencedNames(g: GraphView): string[] {
+  return g.nodes.flatMap((n) => [...n.inputs.filter((i) => i), ...n.subgraphs().flatMap(referencedNames)]);
+}
+
+function applyCapturePrune(a: Analysis, prune: CapturePrune): number {
+  let removed = 0;
+  for (const { scope, nodes } of prune.dead) {
+    for (const n of nodes) scope.graph.removeNode(n);
+    removed += nodes.length;
+    if (scope.parent) scope.graph.removeOutputs(new Set(scope.graph.outputs.map((o) => o.name)));
+  }
+  // Branch outputs and If outputs match by position: drop the original ones of both, keep the captures.
+  for (const { node, count } of prune.ifNodes) node.removeOutputsAt(Array.from({ length: count }, (_, i) => i));
+  a.model.graph.removeOutputs(prune.mainOutputs);
+  return removed;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Generation graphs: the head reads the last position only
+
+const LAST_POSITION = { starts: 'cna/last_position_starts', ends: 'cna/last_position_ends', axes: 'cna/last_position_axes' };
+
+/** Inserts Slice(x, -1:, axis 1) before the language-model head wherever `logits` is computed. */
+function headOnLastPosition(a: Analysis): boolean {
+  const main = a.scopes[0];
+  const logits = a.model.graph.outputs.find((o) => o.name === 'logits');
+  if (!logits) return false;
+  // [scope, tensor] pairs that hold the logits: the main graph, or each branch of the If producing them.
+  const targets: { scope: GraphScope; tensor: string }[] = [];
+  const producer = main.producers.get('logits');
+  if (producer?.opType === 'If') {
+    const k = producer.outputs.indexOf('logits');
+    for (const scope of a.scopes.filter((s) => s.parent?.node === producer)) {
+      const name = scope.graph.outputs[k]?.name;
+      if (name) targets.push({ scope, tensor: name });
+    }
+  } else targets.push({ scope: main, tensor: 'logits' });
+  const heads = targets.map((t) => findHead(t.scope, t.tensor));
+  if (heads.length === 0 || heads.some((h) => h === undefined)) return false;
+  const int64s = (v: bigint) => {
+    const raw = new Uint8Array(8);
+    new DataView(raw.buffer).setBigInt64(0, v, true);
+    return raw;
+  };
+  a.model.graph.addInitializer({ name: LAST_POSITION.starts, dataType: ELEM_INT64, dims: [1], raw: int64s(-1n) });
+  a.model.graph.addInitializer({ name: LAST_POSITION.ends, dataType: ELEM_INT64, dims: [1], raw: int64s(2n ** 62n) });
+  a.model.graph.addInitializer({ name: LAST_POSITION.axes, dataType: ELEM_INT64, dims: [1], raw: int64s(1n) });
+  heads.forEach((h, i) => {
+    const { scope, node } = h as { scope: GraphScope; node: NodeView };
+    const x = node.inputs[0];
+    const sliced = `cna/last_position/${i}`;
+    scope.graph.insertBefore(node, [{ name: `cna/last_position_slice/${i}`, opType: 'Slice', inputs: [x, LAST_POSITION.starts, LAST_POSITION.ends, LAST_POSITION.axes], outputs: [sliced] }]);
+    node.setInput(0, sliced);
+  });
+  return true;
+}
+
+/** The head: the matmul producing `tensor` (behind Cast/Identity), unless its input is quantized per tensor. */
+function findHead(scope: GraphScope, tensor: string): { scope: GraphScope; node: NodeView } | undefined {
+  let t = tensor;
+  for (let hop = 0; hop < 4; hop++) {
+    const p = scope.producers.get(t);
+    if (!p) return undefined;
+    if (p.opType === 'Cast' || p.opType === 'Identity') {
+      t = p.inputs[0];
+      continue;
+    }
+    if (p.opType !== 'MatMul' && p.opType !== 'MatMulNBits') return undefined;
+    if (scope.producers.get(p.inputs[0])?.opType === 'DynamicQuantizeLinear') return undefined;
+    return { scope, node: p };
+  }
+  return undefined;
 }

@@ -260,6 +260,12 @@ export class NodeView {
     this.ioDirty = true;
   }
 
+  /** Drops the outputs at these positions (If nodes: together with the same positions of every branch). */
+  removeOutputsAt(indices: number[]): void {
+    for (const i of [...indices].sort((a, b) => b - a)) this.outputs.splice(i, 1);
+    this.ioDirty = true;
+  }
+
   get dirty(): boolean {
     if (this.ioDirty) return true;
     for (const a of this.attributes.values()) if (a.dirty) return true;
@@ -307,6 +313,9 @@ export class GraphView {
   private readonly newOutputs: Chunks[] = [];
   private readonly newInitializers: Chunks[] = [];
   private readonly newNodesAtEnd: Chunks[] = [];
+  private readonly removedNodes = new Set<NodeView>();
+  private readonly outputIndex = new Map<ValueInfoView, number>();
+  private readonly removedOutputs = new Set<number>();
 
   constructor(readonly bytes: Uint8Array) {
     this.fields = parseFields(bytes);
@@ -319,7 +328,11 @@ export class GraphView {
         this.nodes.push(n);
       } else if (f.num === 5) this.initializers.push(new TensorInfo(f.data));
       else if (f.num === 11) this.inputs.push(new ValueInfoView(f.data));
-      else if (f.num === 12) this.outputs.push(new ValueInfoView(f.data));
+      else if (f.num === 12) {
+        const o = new ValueInfoView(f.data);
+        this.outputIndex.set(o, i);
+        this.outputs.push(o);
+      }
       else if (f.num === 13) this.valueInfo.push(new ValueInfoView(f.data));
     });
   }
@@ -359,8 +372,20 @@ export class GraphView {
     this.newInitializers.push(new Chunks().message(5, encodeTensor(t)));
   }
 
+  /** Drops an original node (nodes inserted before or after it stay). */
+  removeNode(node: NodeView): void {
+    if (!this.nodeIndex.has(node)) throw new Error(`node ${node.name} is not in graph ${this.name}`);
+    this.removedNodes.add(node);
+  }
+
+  /** Drops original graph outputs by name. */
+  removeOutputs(names: Set<string>): void {
+    for (const o of this.outputs) if (names.has(o.name)) this.removedOutputs.add(this.outputIndex.get(o) as number);
+  }
+
   get dirty(): boolean {
     if (this.before.size || this.after.size || this.newInputs.length || this.newOutputs.length) return true;
+    if (this.removedNodes.size || this.removedOutputs.size) return true;
     if (this.newInitializers.length || this.newNodesAtEnd.length) return true;
     return this.nodes.some((n) => n.dirty);
   }
@@ -375,10 +400,12 @@ export class GraphView {
       const i = this.nodeIndex.get(n) as number;
       const body = new Chunks();
       for (const c of this.before.get(i) ?? []) body.message(1, c);
-      body.message(1, n.encode(force));
+      const removed = this.removedNodes.has(n);
+      if (!removed) body.message(1, n.encode(force));
       for (const c of this.after.get(i) ?? []) body.message(1, c);
-      if (force || n.dirty || this.before.has(i) || this.after.has(i)) replace.set(i, body);
+      if (force || removed || n.dirty || this.before.has(i) || this.after.has(i)) replace.set(i, body);
     }
+    for (const i of this.removedOutputs) replace.set(i, null);
     const lastNode = lastIndexOf(this.fields, 1);
     for (const c of this.newNodesAtEnd) {
       const wrapped = new Chunks().message(1, c);

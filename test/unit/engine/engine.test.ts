@@ -32,7 +32,7 @@ before(async () => {
   model = await loadModel({ path: TINY }, { threads: 1 });
 });
 after(async () => {
-  await model.session.release();
+  await model.release();
 });
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
@@ -107,7 +107,7 @@ test('KV-cached generation equals the engine recomputing every step without a ca
     const seq = ref.prompts[p].slice();
     const fresh: number[] = [];
     for (let s = 0; s < 12; s++) {
-      const out = await model.session.run(prefillFeeds(model, leftPad([seq], 0), [undefined]), ['logits']);
+      const out = await (await model.generationSession()).run(prefillFeeds(model, leftPad([seq], 0), [undefined]), ['logits']);
       const { data } = lastLogits(out.logits);
       let best = 0;
       for (let v = 1; v < data.length; v++) if (data[v] > data[best]) best = v;
@@ -117,6 +117,21 @@ test('KV-cached generation equals the engine recomputing every step without a ca
     const [cached] = await generateBatch(model, [{ ids: ref.prompts[p] }], { maxNewTokens: 12 });
     assert.deepEqual(cached.tokens, fresh, `prompt ${p}`);
   }
+});
+
+test('captures run a graph without the head; generation logits cover the last position only; both agree', async () => {
+  const capture = await model.captureSession();
+  const generation = await model.generationSession();
+  assert.deepEqual(capture.outputNames.filter((n) => !n.startsWith('cna_capture_')), [], 'the capture graph has outputs besides captures');
+  assert.ok(generation.outputNames.includes('logits'));
+  const ids = [ref.prompts[0], ref.prompts[1].slice(0, 3)];
+  const batch = leftPad(ids, 0);
+  const feeds = prefillFeeds(model, batch, [undefined, undefined]);
+  const fetches = Array.from({ length: model.info.layers }, (_, l) => `cna_capture_${l}`);
+  const a = await capture.run(feeds, fetches);
+  const b = await generation.run(feeds, [...fetches, 'logits']);
+  for (const f of fetches) assert.deepEqual(a[f].data, b[f].data, f);
+  assert.deepEqual(b.logits.dims, [2, 1, model.vocabSize]);
 });
 
 test('repetition penalty follows Hugging Face (PyTorch reference with 1.8)', async () => {

@@ -88,7 +88,7 @@ for (const c of cases) {
         rows.forEach((ids, p) => assert.deepEqual(outs[p].tokens, referenceGreedy(m, ids, 6), `row ${p}`));
       }
     } finally {
-      await model.session.release();
+      await model.release();
     }
   });
 }
@@ -102,6 +102,6 @@ test('genai graphs are never fed left padding: mixed lengths are split into equa
     assert.equal(shapes.flat().length, PROMPTS.length);
     for (const counts of shapes) assert.equal(new Set(counts).size, 1, `one length per batch: ${counts}`);
   } finally {
-    await model.session.release();
+    await model.release();
   }
 });

@@ -78,7 +78,7 @@ test('a Hugging Face cache repo folder loads through its symlinks', async () => 
   const model = await loadModel({ path: repo }, { threads: 1 });
   assert.equal(model.info.layers, 3);
   assert.deepEqual(model.eos, [259, 257]);
-  await model.session.release();
+  await model.release();
 });
 
 test('external weights: found, checked, and staged as hard links when they are HF cache symlinks', async () => {

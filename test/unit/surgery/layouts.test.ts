@@ -97,6 +97,29 @@ for (const c of cases) {
     assert.ok(dScaled <= c.tol, `scaled run differs from the reference by ${dScaled}`);
     assert.ok(maxDiff(scaled.logits, base.logits) > 10 * c.tol, 'multipliers had no visible effect');
 
+    // Capture-only graph: the same captures, no logits, nothing after the last captured tensor.
+    const capture = instrumentModel(built.bytes, { additive: true, purpose: 'capture' });
+    assert.ok(capture.removedNodes > 0, 'the capture graph kept every node');
+    const captured = await runModel(capture.bytes, { ...data.feeds, ...cnaFeeds(m, sc, mult, zeroAdd) });
+    assert.deepEqual(Object.keys(captured).filter((k) => !k.startsWith('cna_')), [], 'the capture graph still has non-capture outputs');
+    let dCapOnly = 0;
+    for (let l = 0; l < layers; l++) {
+      dCapOnly = Math.max(dCapOnly, maxDiff(captured[`cna_capture_${l}`], scaled[`cna_capture_${l}`]), maxDiff(captured[`cna_mlp_output_${l}`], scaled[`cna_mlp_output_${l}`]));
+    }
+    t.diagnostic(`capture-only graph (${capture.removedNodes} nodes removed) vs full graph: ${dCapOnly.toExponential(2)}`);
+    assert.ok(dCapOnly <= c.same, `the capture-only graph changed the captures by ${dCapOnly}`);
+
+    // Generation graph: logits of each row's last position only, equal to the full graph's there.
+    const generation = instrumentModel(built.bytes, { additive: true, purpose: 'generate' });
+    assert.equal(generation.logitsLastOnly, c.quant !== 'int8', 'head on the last position (not for int8: per-tensor scale)');
+    const generated = await runModel(generation.bytes, { ...data.feeds, ...cnaFeeds(m, sc, mult, zeroAdd) });
+    const V = m.cfg.vocab;
+    const lastRows = generation.logitsLastOnly ? lastPositions(scaled.logits, B, V) : scaled.logits;
+    assert.equal(generated.logits.length, lastRows.length);
+    const dGen = Math.max(maxDiff(generated.logits, lastRows), maxDiff(generated['present.2.key'], scaled['present.2.key']));
+    t.diagnostic(`generation graph vs full graph at the last position: ${dGen.toExponential(2)}`);
+    assert.ok(dGen <= c.same, `the generation graph changed the logits by ${dGen}`);
+
     // (b) a zero multiplier = the matching row of down_proj's [I, H] weight zeroed.
     const zero = ones(m, B);
     for (const row of zero[1]) row[7] = 0;
@@ -120,6 +143,13 @@ for (const c of cases) {
     t.diagnostic(`additive vs reference: ${dAdd.toExponential(2)}`);
     assert.ok(dAdd <= c.tol, `additive run differs from the reference by ${dAdd}`);
   });
+}
+
+function lastPositions(logits: Float32Array, rows: number, vocab: number): Float32Array {
+  const seq = logits.length / (rows * vocab);
+  const out = new Float32Array(rows * vocab);
+  for (let b = 0; b < rows; b++) out.set(logits.subarray((b * seq + seq - 1) * vocab, (b * seq + seq) * vocab), b * vocab);
+  return out;
 }
 
 test('instrumentation without additive adds only multipliers, the capture index and captures', async () => {
