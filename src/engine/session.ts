@@ -149,8 +149,11 @@ function inspectFolder(folder: ModelFolder): GraphInfo {
     const buf = Buffer.alloc(length);
     return buf.subarray(0, fs.readSync(fd, buf, 0, length, offset));
   };
+  const bytes = readModelBytes(folder.onnxPath);
+  // A missing side file gets its one-line message here, before the weights fingerprint reads from it.
+  externalDataFolder(folder.onnxPath, bytes);
   try {
-    return inspectGraph(readModelBytes(folder.onnxPath), { ...hintOf(folder), readExternal });
+    return inspectGraph(bytes, { ...hintOf(folder), readExternal });
   } finally {
     for (const fd of files.values()) fs.closeSync(fd);
   }
