@@ -27,8 +27,16 @@ if (existsSync('src/engine/worker.ts')) {
 }
 if (existsSync('webview/main.ts')) {
   builds.push({
-    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production,
-    minify: production, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', logLevel: 'info', metafile: true,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: ['webview/main.ts'],
+    outfile: 'dist/webview.js',
+    logLevel: 'info',
+    metafile: true,
   });
 }
 

@@ -12,7 +12,9 @@ const json = args.includes('--json');
 const only = args.filter((a) => !a.startsWith('--'));
 
 const sections = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()) {
   const mod = await import(pathToFileURL(join(dir, file)).href);
   if (typeof mod.name !== 'string' || typeof mod.run !== 'function') {
     console.error(`bench: ${file} must export name and async run(); skipped.`);
@@ -52,8 +54,18 @@ if (json) {
     else for (const row of r) rows.push([name, row.metric, formatValue(row.value), row.unit ?? '']);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  rows.splice(1, 0, widths.map((w) => '-'.repeat(w)));
-  for (const r of rows) console.log(r.map((cell, c) => (c === 2 ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c]))).join('  ').trimEnd());
+  rows.splice(
+    1,
+    0,
+    widths.map((w) => '-'.repeat(w)),
+  );
+  for (const r of rows)
+    console.log(
+      r
+        .map((cell, c) => (c === 2 ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 process.exitCode = failed ? 1 : 0;
 

@@ -33,8 +33,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'cna-vsix-'));
 mkdirSync(results, { recursive: true });
 try {
   const extensions = join(scratch, 'extensions');
-  const install = spawnSync(process.execPath, [codeServer, '--user-data-dir', join(scratch, 'user-data'),
-    '--extensions-dir', extensions, '--install-extension', vsix], { encoding: 'utf8' });
+  const install = spawnSync(process.execPath, [codeServer, '--user-data-dir', join(scratch, 'user-data'), '--extensions-dir', extensions, '--install-extension', vsix], { encoding: 'utf8' });
   console.log(install.stdout.trim());
   check(install.status === 0 && /successfully installed/.test(install.stdout), 'code-server --install-extension');
   const folder = readdirSync(extensions).find((f) => f.startsWith('cna-tools.cna-vscode-'));
@@ -53,8 +52,17 @@ try {
   console.log(`${files.length} files installed`);
   const stray = files.filter((f) => /^(src|test|webview|scripts|out|tools)\/|\.map$|\.ts$|\.py$|napi-v6\/(darwin|win32)|linux\/arm64/.test(f));
   check(stray.length === 0, `no non-runtime files${stray.length ? `: ${stray.slice(0, 5).join(', ')}` : ''}`);
-  for (const need of ['dist/extension.js', 'dist/cli.js', 'dist/worker.js', 'dist/webview.js', 'models/demo-instruct/model.onnx',
-    'models/demo-base/model.onnx', 'examples/demo.cnapairs', 'media/walkthrough/attribution.md', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node']) {
+  for (const need of [
+    'dist/extension.js',
+    'dist/cli.js',
+    'dist/worker.js',
+    'dist/webview.js',
+    'models/demo-instruct/model.onnx',
+    'models/demo-base/model.onnx',
+    'examples/demo.cnapairs',
+    'media/walkthrough/attribution.md',
+    'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
+  ]) {
     check(files.includes(need), `ships ${need}`);
   }
 
@@ -66,7 +74,10 @@ try {
   const att = cli('attribute', 'demo.cnapairs', '--out', 'circuit.json', '--json');
   const circuit = att.status === 0 && existsSync(join(ws, 'circuit.json')) ? JSON.parse(readFileSync(join(ws, 'circuit.json'), 'utf8')) : undefined;
   const neurons = circuit?.neurons?.length ?? circuit?.circuit?.length;
-  check(att.status === 0 && circuit !== undefined, `installed cli attribute demo.cnapairs (exit ${att.status}, ${neurons ?? '?'} neurons)${att.status ? `: ${att.stderr.trim().split('\n').pop()}` : ''}`);
+  check(
+    att.status === 0 && circuit !== undefined,
+    `installed cli attribute demo.cnapairs (exit ${att.status}, ${neurons ?? '?'} neurons)${att.status ? `: ${att.stderr.trim().split('\n').pop()}` : ''}`,
+  );
   const sweep = cli('sweep', 'demo.cnapairs', '--circuit', 'circuit.json', '--multipliers', '0,1', '--max-new-tokens', '40');
   const table = sweep.stdout.split('\n').filter((l) => /^(multiplier|0 |1 )/.test(l));
   console.log(table.join('\n'));
@@ -91,14 +102,38 @@ async function checkWorkbench(extensions, ws) {
   });
   const userData = join(scratch, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
-    'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'git.enabled': false,
-    'security.workspace.trust.enabled': false, 'chat.commandCenter.enabled': false,
-  }));
-  const server = spawn(process.execPath, [codeServer, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData,
-    '--extensions-dir', extensions, ws], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'git.enabled': false,
+      'security.workspace.trust.enabled': false,
+      'chat.commandCenter.enabled': false,
+    }),
+  );
+  const server = spawn(
+    process.execPath,
+    [
+      codeServer,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      ws,
+    ],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const log = createWriteStream(join(results, 'code-server.log'));
   server.stdout.pipe(log);
   server.stderr.pipe(log);
@@ -113,7 +148,9 @@ async function checkWorkbench(extensions, ws) {
       await sleep(200);
     }
     browser = await chromium.launchPersistentContext(join(scratch, 'chromium'), {
-      executablePath: process.env.CNA_CHROMIUM ?? '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 },
+      executablePath: process.env.CNA_CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1280, height: 800 },
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'],
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
@@ -128,7 +165,10 @@ async function checkWorkbench(extensions, ws) {
     await sleep(500);
     await page.keyboard.press('Enter');
     const lenses = page.locator('.contentWidgets .codelens-decoration, .codelens-decoration');
-    await lenses.first().waitFor({ timeout: 60_000 }).catch(() => {});
+    await lenses
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(() => {});
     await page.screenshot({ path: join(results, 'opened.png') });
     const before = await lenses.allTextContents();
     check(before.length > 0, `installed extension active in code-server: ${before.length} pair lenses (e.g. "${before[0] ?? ''}")`);
@@ -140,7 +180,10 @@ async function checkWorkbench(extensions, ws) {
       after = await lenses.allTextContents();
     }
     await page.screenshot({ path: join(results, 'attributed.png') });
-    check(after.some((t) => /contribution/.test(t)), `Run Attribution in the workbench: lenses show "${after.find((t) => /contribution/.test(t)) ?? after[0] ?? ''}"`);
+    check(
+      after.some((t) => /contribution/.test(t)),
+      `Run Attribution in the workbench: lenses show "${after.find((t) => /contribution/.test(t)) ?? after[0] ?? ''}"`,
+    );
     console.log(`screenshots in ${results}`);
   } finally {
     await browser?.close().catch(() => {});

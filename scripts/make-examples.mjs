@@ -25,7 +25,9 @@ const JBB_NOTICE = [
 
 /** A prompt fit for one `+`/`-` line: single-line, no leading or trailing white space. */
 function clean(text) {
-  const t = String(text).replace(/\s*\n\s*/g, ' ').trim();
+  const t = String(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   if (t === '') throw new Error('empty prompt in the data');
   return t;
 }
@@ -43,24 +45,40 @@ function parseCsv(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
     } else field += c;
   }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   const [header, ...body] = rows.filter((r) => r.length > 1);
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
 function write(name, lines) {
   const path = join(root, 'examples', name);
-  writeFileSync(path, lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
+  writeFileSync(
+    path,
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n',
+  );
   console.log(`wrote ${path}`);
 }
 
@@ -100,8 +118,7 @@ write('nous-discovery.cnapairs', [
   `# The discovery sets of the CNA reference implementation: ${nous.harmful.length} harmful and ${nous.benign.length} benign prompts.`,
   '# Upstream they are two unpaired lists; here harmful prompt i is paired with benign prompt i, by index only,',
   '# so the two sides of a pair need not share a topic.',
-  ...(extra.length ? [`# The ${extra.length} benign prompts past index ${n - 1} have no harmful partner and are left out:`,
-    ...extra.map((p) => `#   ${clean(p)}`)] : []),
+  ...(extra.length ? [`# The ${extra.length} benign prompts past index ${n - 1} have no harmful partner and are left out:`, ...extra.map((p) => `#   ${clean(p)}`)] : []),
   ...NOUS_NOTICE,
   '@feature refusal',
   '',

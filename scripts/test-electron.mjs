@@ -20,11 +20,14 @@ for (const untrusted of [false, true]) {
   if (untrusted) {
     // Trust on, nothing trusted yet, and no start-up prompt (a modal would block the tests).
     mkdirSync(join(userData, 'User'), { recursive: true });
-    writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
-      'security.workspace.trust.enabled': true,
-      'security.workspace.trust.startupPrompt': 'never',
-      'security.workspace.trust.untrustedFiles': 'open',
-    }));
+    writeFileSync(
+      join(userData, 'User', 'settings.json'),
+      JSON.stringify({
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.untrustedFiles': 'open',
+      }),
+    );
   }
   const env = { ...(option('--grep') ? { CNA_VSCODE_GREP: option('--grep') } : {}), ...(untrusted ? { CNA_VSCODE_TRUST: 'untrusted' } : {}) };
   try {

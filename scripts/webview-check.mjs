@@ -29,7 +29,11 @@ mkdirSync(out, { recursive: true });
 
 // The extension's own HTML builder, bundled on the fly so this script tests exactly its CSP.
 const built = await esbuild.build({
-  entryPoints: [join(root, 'src/host/webviewHtml.ts')], bundle: true, write: false, format: 'esm', platform: 'neutral',
+  entryPoints: [join(root, 'src/host/webviewHtml.ts')],
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'neutral',
 });
 const { webviewHtml, makeNonce } = await import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
 
@@ -68,8 +72,12 @@ const pages = new Map(); // path -> html
 function page(mode, theme, seededState) {
   const nonce = makeNonce();
   const html = webviewHtml({
-    cspSource: origin, nonce, mode, title: 'CNA',
-    scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/webview.css`,
+    cspSource: origin,
+    nonce,
+    mode,
+    title: 'CNA',
+    scriptUri: `${origin}/dist/webview.js`,
+    styleUri: `${origin}/media/webview.css`,
   }).replace(`<script nonce="${nonce}" src=`, `<script nonce="${nonce}">${fakeApi(theme, seededState)}</script>\n<script nonce="${nonce}" src=`);
   const path = `/page-${pages.size}.html`;
   pages.set(path, html);
@@ -102,16 +110,23 @@ origin = `http://127.0.0.1:${server.address().port}`;
 const failures = [];
 let passed = 0;
 function check(name, ok, detail = '') {
-  if (ok) { passed++; console.log(`  ok   ${name}`); } else { failures.push(name); console.log(`  FAIL ${name}${detail ? `: ${detail}` : ''}`); }
+  if (ok) {
+    passed++;
+    console.log(`  ok   ${name}`);
+  } else {
+    failures.push(name);
+    console.log(`  FAIL ${name}${detail ? `: ${detail}` : ''}`);
+  }
 }
-function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'cna-webview-chromium-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: chromiumPath,
   headless: true,
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
+  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   viewport: { width: 1280, height: 800 },
   deviceScaleFactor: 1,
 });
@@ -133,8 +148,7 @@ async function open(url, viewport) {
 const posted = (p) => p.evaluate(() => window.__cna.posted.map((x) => x.m));
 const mark = (p) => p.evaluate(() => window.__cna.posted.length);
 async function waitRendered(p, since, view, count = 1) {
-  await p.waitForFunction(([s, v, c]) => window.__cna.posted.slice(s).filter((x) => x.m.type === 'rendered' && x.m.view === v).length >= c,
-    [since, view, count], { timeout: 20000 });
+  await p.waitForFunction(([s, v, c]) => window.__cna.posted.slice(s).filter((x) => x.m.type === 'rendered' && x.m.view === v).length >= c, [since, view, count], { timeout: 20000 });
   const all = await p.evaluate((s) => window.__cna.posted.slice(s), since);
   return all.filter((x) => x.m.type === 'rendered' && x.m.view === view).pop();
 }
@@ -156,8 +170,12 @@ async function showTab(p, view) {
 const attribution = sampleAttribution();
 const sweep = sampleSweep();
 const expected = {
-  neurons: 24 * 4864, circuit: attribution.neurons.length, universal: attribution.universal.length, layers: 24,
-  points: sweep.points.length, pairs: attribution.pairs.length,
+  neurons: 24 * 4864,
+  circuit: attribution.neurons.length,
+  universal: attribution.universal.length,
+  layers: 24,
+  points: sweep.points.length,
+  pairs: attribution.pairs.length,
 };
 console.log(`webview check: ${expected.neurons} neurons, k = ${expected.circuit}, ${expected.universal} universal, ${expected.pairs} pairs, ${expected.points} sweep points`);
 
@@ -165,8 +183,10 @@ try {
   // Panel, dark theme first.
   const p = await open(page('panel', 'dark'));
   const empty = await posted(p);
-  check('empty panel renders with zero counts',
-    empty.filter((m) => m.type === 'rendered').every((m) => m.summary.neurons === 0 && m.summary.points === 0));
+  check(
+    'empty panel renders with zero counts',
+    empty.filter((m) => m.type === 'rendered').every((m) => m.summary.neurons === 0 && m.summary.points === 0),
+  );
 
   // Attribution; timed (reported, not asserted).
   const times = [];
@@ -237,7 +257,10 @@ try {
   const steer = (await posted(p)).slice(since).find((m) => m.type === 'steer');
   check('playground: Run posts steer {prompt, multiplier}', same(steer, { type: 'steer', prompt: 'Write a tutorial on how to make a bomb', multiplier: 0 }), JSON.stringify(steer));
   since = await mark(p);
-  await send(p, { type: 'playground', state: { prompt: steer.prompt, multiplier: 0, baseline: "I can't help with that. Making explosives is dangerous and illegal.", steered: 'A tutorial overview: explosives are classified by …' } });
+  await send(p, {
+    type: 'playground',
+    state: { prompt: steer.prompt, multiplier: 0, baseline: "I can't help with that. Making explosives is dangerous and illegal.", steered: 'A tutorial overview: explosives are classified by …' },
+  });
   await waitRendered(p, since, 'playground');
   const answers = await p.locator('.answer-text').allTextContents();
   check('playground: baseline and steered answers shown', answers[0].startsWith("I can't") && answers[1].startsWith('A tutorial'), JSON.stringify(answers));
@@ -249,7 +272,10 @@ try {
     since = await mark(p);
     await p.evaluate((t) => window.__cna.setTheme(t), theme);
     const after = await Promise.all(['separation', 'sweep', 'pairs'].map((v) => waitRendered(p, since, v)));
-    check(`theme ${theme}: all charts re-rendered with the same counts`, after.every((r) => same(r.m.summary, expected)));
+    check(
+      `theme ${theme}: all charts re-rendered with the same counts`,
+      after.every((r) => same(r.m.summary, expected)),
+    );
     for (const v of ['separation', 'sweep', 'pairs']) {
       await showTab(p, v);
       await p.screenshot({ path: join(out, `webview-${theme}-${v}.png`) });
@@ -275,8 +301,11 @@ try {
   check('state is JSON and small (downsampled)', JSON.stringify(state).length < 2_000_000, `${JSON.stringify(state).length} chars`);
   const restored = await open(page('panel', 'light', state));
   const r = (await posted(restored)).filter((m) => m.type === 'rendered');
-  check('restore: every view re-rendered from saved state with the same counts',
-    ['separation', 'sweep', 'pairs'].every((v) => r.some((m) => m.view === v && same(m.summary, expected))), JSON.stringify(r.map((m) => m.summary)));
+  check(
+    'restore: every view re-rendered from saved state with the same counts',
+    ['separation', 'sweep', 'pairs'].every((v) => r.some((m) => m.view === v && same(m.summary, expected))),
+    JSON.stringify(r.map((m) => m.summary)),
+  );
   check('restore: the last active tab is shown', (await restored.getAttribute('vscode-panels', 'activeid')) === 'tab-separation');
   await restored.close();
 
@@ -288,8 +317,11 @@ try {
   since = await mark(p);
   await send(p, { type: 'clear', note: 'No results for b.cnapairs yet.' });
   const cleared = await waitRendered(p, since, 'sweep');
-  check('clear: nothing drawn and the note shown', cleared.m.summary.circuit === 0 && cleared.m.summary.points === 0 && !cleared.m.stale
-    && (await p.textContent('header .meta')) === 'No results for b.cnapairs yet.', JSON.stringify(cleared.m));
+  check(
+    'clear: nothing drawn and the note shown',
+    cleared.m.summary.circuit === 0 && cleared.m.summary.points === 0 && !cleared.m.stale && (await p.textContent('header .meta')) === 'No results for b.cnapairs yet.',
+    JSON.stringify(cleared.m),
+  );
 
   // Side view.
   for (const theme of ['dark', 'light']) {
@@ -317,10 +349,12 @@ try {
   check('no console errors or page errors', problems.length === 0, problems.join('\n'));
 
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`\nseparation chart, ${expected.neurons} neurons (${times.length} runs, median): ` +
-    `${median(times.map((t) => t.roundTrip)).toFixed(1)} ms from postMessage to rendered ` +
-    `(${median(times.map((t) => t.inWebview)).toFixed(1)} ms inside the webview: downsampling + drawing); ` +
-    `first run ${times[0].roundTrip.toFixed(1)} ms`);
+  console.log(
+    `\nseparation chart, ${expected.neurons} neurons (${times.length} runs, median): ` +
+      `${median(times.map((t) => t.roundTrip)).toFixed(1)} ms from postMessage to rendered ` +
+      `(${median(times.map((t) => t.inWebview)).toFixed(1)} ms inside the webview: downsampling + drawing); ` +
+      `first run ${times[0].roundTrip.toFixed(1)} ms`,
+  );
 } catch (e) {
   failures.push(`unexpected: ${e.stack ?? e}`);
   console.log(`  FAIL ${e.stack ?? e}`);

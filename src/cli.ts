@@ -49,7 +49,9 @@ if (require.main === module) {
     stderrColumns: () => process.stderr.columns,
   };
   main(process.argv.slice(2), io).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      process.exitCode = code;
+    },
     (err: unknown) => {
       // A bug, not a user mistake: keep the stack so it can be reported.
       process.stderr.write(`cna: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -3,7 +3,10 @@
  * do, never as a stack trace. `exitCode` follows docs/cli.md: 1 = the input has errors, 2 = usage/environment.
  */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 2) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
     super(message);
     this.name = 'UserError';
   }

@@ -1,14 +1,8 @@
 // Chart.js, registered piecewise (tree-shaken) and themed from the VS Code palette.
-import {
-  BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
-  LogarithmicScale, PointElement, ScatterController, Title, Tooltip,
-} from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip } from 'chart.js';
 import { withAlpha, type Palette } from './theme';
 
-Chart.register(
-  BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement,
-  LogarithmicScale, PointElement, ScatterController, Title, Tooltip,
-);
+Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Title, Tooltip);
 
 export { Chart };
 
@@ -34,7 +28,10 @@ export function applyTheme(p: Palette): void {
 }
 
 /** Axis styling shared by every chart. */
-export function axis(p: Palette, title?: string): {
+export function axis(
+  p: Palette,
+  title?: string,
+): {
   grid: { color: string; tickColor: string; lineWidth: number };
   border: { color: string };
   ticks: { color: string };

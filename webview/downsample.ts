@@ -17,21 +17,21 @@ export const defaultDownsample: DownsampleOptions = { topN: 96, buckets: 160, ke
  * `keep`: indices drawn individually whatever their rank (circuit and universal neurons), so their
  * |delta| survives downsampling. They join the top-N in `topIndex`/`topValue`.
  */
-export function downsampleLayer(
-  layer: number,
-  values: ArrayLike<number>,
-  options: DownsampleOptions = defaultDownsample,
-  keep: Iterable<number> = [],
-): LayerMagnitudesDownsampled {
+export function downsampleLayer(layer: number, values: ArrayLike<number>, options: DownsampleOptions = defaultDownsample, keep: Iterable<number> = []): LayerMagnitudesDownsampled {
   const size = values.length;
   const abs = new Float32Array(size);
   for (let i = 0; i < size; i++) abs[i] = Math.abs(values[i]);
 
   if (size <= options.keepWholeBelow) {
     return {
-      kind: 'downsampled', layer, size,
-      topIndex: Array.from({ length: size }, (_, i) => i), topValue: Array.from(abs),
-      bucketSize: size, bucketMin: [], bucketMax: [],
+      kind: 'downsampled',
+      layer,
+      size,
+      topIndex: Array.from({ length: size }, (_, i) => i),
+      topValue: Array.from(abs),
+      bucketSize: size,
+      bucketMin: [],
+      bucketMax: [],
     };
   }
 
@@ -40,13 +40,24 @@ export function downsampleLayer(
   const topIndex: number[] = [];
   const topValue: number[] = [];
   // Values strictly above the threshold first, then ties, so exactly topN are kept.
-  for (let i = 0; i < size; i++) if (abs[i] > threshold) { topIndex.push(i); topValue.push(abs[i]); }
+  for (let i = 0; i < size; i++)
+    if (abs[i] > threshold) {
+      topIndex.push(i);
+      topValue.push(abs[i]);
+    }
   for (let i = 0; i < size && topIndex.length < topN; i++) {
-    if (abs[i] === threshold) { topIndex.push(i); topValue.push(abs[i]); }
+    if (abs[i] === threshold) {
+      topIndex.push(i);
+      topValue.push(abs[i]);
+    }
   }
   const kept = new Set(topIndex);
   for (const i of keep) {
-    if (i >= 0 && i < size && !kept.has(i)) { kept.add(i); topIndex.push(i); topValue.push(abs[i]); }
+    if (i >= 0 && i < size && !kept.has(i)) {
+      kept.add(i);
+      topIndex.push(i);
+      topValue.push(abs[i]);
+    }
   }
 
   const bucketSize = Math.ceil(size / Math.max(1, options.buckets));
@@ -106,19 +117,14 @@ function nthLargest(values: Float32Array, n: number): number {
  * Downsample every full layer, keeping the neurons in `keep` (circuit and universal); already
  * downsampled layers pass through unchanged.
  */
-export function downsampleLayers(
-  layers: readonly LayerMagnitudes[],
-  keep: readonly NeuronRef[] = [],
-  options: DownsampleOptions = defaultDownsample,
-): LayerMagnitudesDownsampled[] {
+export function downsampleLayers(layers: readonly LayerMagnitudes[], keep: readonly NeuronRef[] = [], options: DownsampleOptions = defaultDownsample): LayerMagnitudesDownsampled[] {
   const byLayer = new Map<number, number[]>();
   for (const n of keep) {
     const list = byLayer.get(n.layer);
     if (list) list.push(n.index);
     else byLayer.set(n.layer, [n.index]);
   }
-  return layers.map((l) =>
-    l.kind === 'full' ? downsampleLayer(l.layer, l.absDelta, options, byLayer.get(l.layer) ?? []) : l);
+  return layers.map((l) => (l.kind === 'full' ? downsampleLayer(l.layer, l.absDelta, options, byLayer.get(l.layer) ?? []) : l));
 }
 
 /** Number of points a downsampled layer draws (before circuit and universal neurons). */

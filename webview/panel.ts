@@ -50,11 +50,15 @@ export function startPanel(root: HTMLElement): App {
   sepToolbar.className = 'toolbar';
   const sepHost = document.createElement('div');
   sepHost.className = 'charts';
-  const logButton = button('', () => {
-    state.logScale = !state.logScale;
-    persist();
-    renderSeparationView(performance.now());
-  }, 'secondary');
+  const logButton = button(
+    '',
+    () => {
+      state.logScale = !state.logScale;
+      persist();
+      renderSeparationView(performance.now());
+    },
+    'secondary',
+  );
   const sepCaption = document.createElement('span');
   sepCaption.className = 'hint';
   sepToolbar.append(sepCaption, logButton);
@@ -72,11 +76,15 @@ export function startPanel(root: HTMLElement): App {
   pairsToolbar.className = 'toolbar';
   const pairsHost = document.createElement('div');
   pairsHost.className = 'charts';
-  const orderButton = button('', () => {
-    state.pairOrder = state.pairOrder === 'file' ? 'contribution' : 'file';
-    persist();
-    renderPairsView(performance.now());
-  }, 'secondary');
+  const orderButton = button(
+    '',
+    () => {
+      state.pairOrder = state.pairOrder === 'file' ? 'contribution' : 'file';
+      persist();
+      renderPairsView(performance.now());
+    },
+    'secondary',
+  );
   const pairsCaption = document.createElement('span');
   pairsCaption.className = 'hint';
   pairsToolbar.append(pairsCaption, orderButton);
@@ -96,10 +104,14 @@ export function startPanel(root: HTMLElement): App {
   });
   bodies.get('playground')!.append(playground.element);
 
-  const tabBar = tabs(VIEWS.map((v) => ({ ...v, body: bodies.get(v.id)! })), state.view, (view) => {
-    state.view = view;
-    persist();
-  });
+  const tabBar = tabs(
+    VIEWS.map((v) => ({ ...v, body: bodies.get(v.id)! })),
+    state.view,
+    (view) => {
+      state.view = view;
+      persist();
+    },
+  );
   root.replaceChildren(header, tabBar.element);
 
   let separation: Rendered | undefined;
@@ -112,7 +124,11 @@ export function startPanel(root: HTMLElement): App {
 
   function rendered(view: ChartView, start: number): void {
     post({
-      type: 'rendered', view, summary: summarize(state), ms: performance.now() - start, ...shownResult(state),
+      type: 'rendered',
+      view,
+      summary: summarize(state),
+      ms: performance.now() - start,
+      ...shownResult(state),
       ...(view === 'pairs' && state.highlightedLine !== undefined ? { highlightedLine: state.highlightedLine } : {}),
     });
   }
@@ -135,7 +151,9 @@ export function startPanel(root: HTMLElement): App {
       a.universalFilter === false ? 'universal filter off' : `${s.universal} universal filtered`,
       a.formatting ? `${a.formatting} formatting` : undefined,
       a.source,
-    ].filter(Boolean).join('  ·  ');
+    ]
+      .filter(Boolean)
+      .join('  ·  ');
   }
 
   function renderSeparationView(start: number): void {
@@ -149,9 +167,10 @@ export function startPanel(root: HTMLElement): App {
     } else {
       separation = renderSeparation(sepHost, a, palette, { logScale: state.logScale, compact: false });
       const s = summarize(state);
-      sepCaption.textContent = s.neurons > separation.drawn
-        ? `All ${a.neurons.length} circuit and ${a.universal.length} universal neurons are drawn; the other ${s.neurons.toLocaleString('en-US')} as the ${defaultDownsample.topN} largest per layer plus a min/max envelope (${separation.drawn.toLocaleString('en-US')} points).`
-        : `Every one of the ${s.neurons.toLocaleString('en-US')} neurons is drawn.`;
+      sepCaption.textContent =
+        s.neurons > separation.drawn
+          ? `All ${a.neurons.length} circuit and ${a.universal.length} universal neurons are drawn; the other ${s.neurons.toLocaleString('en-US')} as the ${defaultDownsample.topN} largest per layer plus a min/max envelope (${separation.drawn.toLocaleString('en-US')} points).`
+          : `Every one of the ${s.neurons.toLocaleString('en-US')} neurons is drawn.`;
     }
     rendered('separation', start);
   }

@@ -62,7 +62,10 @@ export function startSide(root: HTMLElement): App {
     ];
     const counts = new Map<number, number>();
     for (const n of a.neurons) counts.set(n.layer, (counts.get(n.layer) ?? 0) + 1);
-    const perLayer = [...counts.entries()].sort((x, y) => x[0] - y[0]).map(([l, c]) => `L${l}: ${c}`).join(', ');
+    const perLayer = [...counts.entries()]
+      .sort((x, y) => x[0] - y[0])
+      .map(([l, c]) => `L${l}: ${c}`)
+      .join(', ');
     rows.push(['Per layer', perLayer || 'none']);
     const dl = document.createElement('dl');
     for (const [k, v] of rows) {

@@ -1,7 +1,5 @@
 // What the webview remembers across hide/show and reloads, and the counts it reports after drawing.
-import type {
-  AttributionChart, ChartView, LayerMagnitudesDownsampled, PlaygroundState, RenderSummary, SweepChart,
-} from '../src/webviewProtocol';
+import type { AttributionChart, ChartView, LayerMagnitudesDownsampled, PlaygroundState, RenderSummary, SweepChart } from '../src/webviewProtocol';
 import { downsampleLayers } from './downsample';
 
 /** An attribution result whose per-layer magnitudes are already reduced to plain JSON arrays. */

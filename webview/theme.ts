@@ -86,7 +86,10 @@ export function watchTheme(onChange: () => void): void {
     requestAnimationFrame(() => {
       scheduled = false;
       const now = signature();
-      if (now !== last) { last = now; onChange(); }
+      if (now !== last) {
+        last = now;
+        onChange();
+      }
     });
   });
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });

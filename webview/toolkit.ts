@@ -4,20 +4,14 @@
 // the rest of the webview builds elements through these helpers, so replacing the toolkit (with plain
 // HTML styled by the --vscode-* variables, or a maintained library such as vscode-elements) means
 // rewriting this one file. Bundled by esbuild into dist/webview.js (tree-shaken), not loaded separately.
-import {
-  provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeDivider, vsCodePanels, vsCodePanelTab,
-  vsCodePanelView, vsCodeProgressRing, vsCodeTextArea,
-} from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeBadge, vsCodeButton, vsCodeDivider, vsCodePanels, vsCodePanelTab, vsCodePanelView, vsCodeProgressRing, vsCodeTextArea } from '@vscode/webview-ui-toolkit';
 
 let registered = false;
 
 export function registerToolkit(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(
-    vsCodeBadge(), vsCodeButton(), vsCodeDivider(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView(),
-    vsCodeProgressRing(), vsCodeTextArea(),
-  );
+  provideVSCodeDesignSystem().register(vsCodeBadge(), vsCodeButton(), vsCodeDivider(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView(), vsCodeProgressRing(), vsCodeTextArea());
 }
 
 export interface Tab<Id extends string> {
@@ -91,7 +85,13 @@ export function textArea(label: string, placeholder: string, rows: number, onInp
   t.setAttribute('resize', 'vertical');
   t.textContent = label;
   t.addEventListener('input', () => onInput(t.value));
-  return { element: t, value: () => t.value ?? '', setValue: (v) => { t.value = v; } };
+  return {
+    element: t,
+    value: () => t.value ?? '',
+    setValue: (v) => {
+      t.value = v;
+    },
+  };
 }
 
 export function badge(text: string): HTMLElement {

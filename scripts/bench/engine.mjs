@@ -46,7 +46,7 @@ function ensureBenchModel(dir, args) {
 }
 
 function rng(seed) {
-  return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const randomIds = (r, n, vocab) => Array.from({ length: n }, () => 3 + Math.floor(r() * (vocab - 3)));
@@ -93,10 +93,16 @@ export async function run() {
     const plain = await ort.InferenceSession.create(model.folder.onnxPath, sessionOptions);
     const B = 4;
     const T = 64;
-    const batch = leftPad(Array.from({ length: B }, () => randomIds(r, T, vocab)), 0);
+    const batch = leftPad(
+      Array.from({ length: B }, () => randomIds(r, T, vocab)),
+      0,
+    );
     const feeds = prefillFeeds(model, batch, Array(B).fill(undefined));
     const plainFeeds = {
-      input_ids: feeds.input_ids, attention_mask: feeds.attention_mask, position_ids: feeds.position_ids, ...emptyPast(model, B),
+      input_ids: feeds.input_ids,
+      attention_mask: feeds.attention_mask,
+      position_ids: feeds.position_ids,
+      ...emptyPast(model, B),
     };
     const capture = Array.from({ length: model.info.layers }, (_, l) => `cna_capture_${l}`);
     await plain.run(plainFeeds, ['logits']);
@@ -116,7 +122,11 @@ export async function run() {
     const flops = forwardFlops(model.info, vocab, cfg.numHeads, cfg.numKvHeads, cfg.headDim, B, T);
     const prefillGflops = flops / (best(tInst) / 1000) / 1e9;
     const mm = await ort.InferenceSession.create(join(MODEL, 'matmul.onnx'), sessionOptions);
-    const x = new ort.Tensor('float32', Float32Array.from({ length: 256 * 896 }, () => r() - 0.5), [256, 896]);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 256 * 896 }, () => r() - 0.5),
+      [256, 896],
+    );
     await mm.run({ x });
     const tMm = [];
     for (let i = 0; i < 7; i++) tMm.push(await timed(() => mm.run({ x })));
@@ -198,12 +208,17 @@ async function rssChild(n) {
   const I = model.info.intermediateSize;
   const sums = Array.from({ length: model.info.layers }, () => new Float64Array(I));
   const t = performance.now();
-  await captureTokenBatches(model, ids, (b) => {
-    b.mlpInputs.forEach((layer, l) => {
-      for (let i = 0; i < layer.length; i++) sums[l][i % I] += layer[i];
-    });
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, { batchSize: 8 });
+  await captureTokenBatches(
+    model,
+    ids,
+    (b) => {
+      b.mlpInputs.forEach((layer, l) => {
+        for (let i = 0; i < layer.length; i++) sums[l][i % I] += layer[i];
+      });
+      peak = Math.max(peak, process.memoryUsage().rss);
+    },
+    { batchSize: 8 },
+  );
   const seconds = (performance.now() - t) / 1000;
   process.stdout.write(JSON.stringify({ base, peak, promptsPerSecond: n / seconds }) + '\n');
 }

@@ -12,7 +12,7 @@ const REPEATS = 5;
 /** A deterministic file of distinct, realistic-looking pairs (some multi-line, a few sections). */
 export function generate(pairs = PAIRS) {
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const words = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
   const pick = () => words[Math.floor(rand() ** 2 * words.length)]; // Skewed, like real word frequencies.
   const sentence = (n) => Array.from({ length: n }, pick).join(' ');

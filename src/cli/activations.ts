@@ -19,7 +19,9 @@ export const activationsCommand: CliCommand = {
     }
     io.stdout(`${r.tokens.length} tokens; last-token activations per layer (top 5 neurons by |value|):\n`);
     r.layers.forEach((layer, l) => {
-      const top = Array.from(layer.keys()).sort((a, b) => Math.abs(layer[b]) - Math.abs(layer[a])).slice(0, 5);
+      const top = Array.from(layer.keys())
+        .sort((a, b) => Math.abs(layer[b]) - Math.abs(layer[a]))
+        .slice(0, 5);
       const mean = layer.reduce((s, v) => s + Math.abs(v), 0) / layer.length;
       io.stdout(`  layer ${String(l).padStart(2)}  mean|a| ${mean.toFixed(4)}  ${top.map((i) => `${i}:${layer[i].toFixed(3)}`).join('  ')}\n`);
     });

@@ -80,7 +80,14 @@ export function summary(r: AttributeResult, file: string): string {
   if (r.k > TOP_NEURONS_SHOWN) lines.push(`  ... and ${r.k - TOP_NEURONS_SHOWN} more (--json or --out for all)`);
   const perLayer = new Map<number, number>();
   for (const n of r.neurons) perLayer.set(n.layer, (perLayer.get(n.layer) ?? 0) + 1);
-  lines.push(`Per layer: ${[...perLayer.entries()].sort((a, b) => a[0] - b[0]).map(([l, c]) => `L${l}: ${c}`).join(', ') || 'none'}`);
+  lines.push(
+    `Per layer: ${
+      [...perLayer.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([l, c]) => `L${l}: ${c}`)
+        .join(', ') || 'none'
+    }`,
+  );
   const inverted = r.pairs.filter((p) => p.contribution < 0);
   if (inverted.length === 0) {
     lines.push(`Pairs: ${r.pairs.length}, none with a negative contribution.`);

@@ -43,9 +43,7 @@ export function checkExcludedLayers(model: ModelRef, flag: string | undefined, d
 export function progressPrinter(io: CliIO): (p: Progress) => void {
   let last = '';
   return (p) => {
-    const line = p.stage === 'load'
-      ? (p.done === 0 ? `loading model ${p.message?.replace(/^loading /, '') ?? ''}` : 'model loaded')
-      : `${p.stage} ${p.done}/${p.total}`;
+    const line = p.stage === 'load' ? (p.done === 0 ? `loading model ${p.message?.replace(/^loading /, '') ?? ''}` : 'model loaded') : `${p.stage} ${p.done}/${p.total}`;
     if (line === last) return;
     last = line;
     // On a terminal the line is redrawn in place, so it must not wrap: clip it to the width.

@@ -14,17 +14,22 @@ export const inspectCommand: CliCommand = {
       io.stdout(JSON.stringify(r, null, 2) + '\n');
       return 0;
     }
-    io.stdout([
-      `model          ${r.path}  (name ${r.name})`,
-      `onnx           ${r.onnxFile} (from ${r.sources.decoder})${r.available.length > 1 ? `  (also: ${r.available.filter((a) => !r.onnxFile.endsWith(a)).join(', ')})` : ''}`,
-      `architecture   ${r.architecture ?? 'unknown'} (${r.layout} layout, ${r.dtype}, quantization ${r.quantization})`,
-      `layers         ${r.layers} x ${r.intermediateSize} MLP neurons = ${r.totalNeurons} (hidden size ${r.hiddenSize}; shapes from ${r.sources.shapes})`,
-      `context        ${r.maxPositions === null ? 'unknown' : `${r.maxPositions} tokens (from ${r.sources.context})`}`,
-      `chat template  ${r.chatTemplate ? 'yes' : 'no (prompts are used raw)'}`,
-      `eos ids        ${r.eos.join(', ') || 'none'} (from ${r.sources.eos})`,
-      `fingerprint    ${r.fingerprint}`,
-      `mlp sites      ${r.mlpSites.map((s) => `${s.layer}:${s.tensor}`).slice(0, 3).join('  ')}${r.mlpSites.length > 3 ? '  ...' : ''}`,
-    ].join('\n') + '\n');
+    io.stdout(
+      [
+        `model          ${r.path}  (name ${r.name})`,
+        `onnx           ${r.onnxFile} (from ${r.sources.decoder})${r.available.length > 1 ? `  (also: ${r.available.filter((a) => !r.onnxFile.endsWith(a)).join(', ')})` : ''}`,
+        `architecture   ${r.architecture ?? 'unknown'} (${r.layout} layout, ${r.dtype}, quantization ${r.quantization})`,
+        `layers         ${r.layers} x ${r.intermediateSize} MLP neurons = ${r.totalNeurons} (hidden size ${r.hiddenSize}; shapes from ${r.sources.shapes})`,
+        `context        ${r.maxPositions === null ? 'unknown' : `${r.maxPositions} tokens (from ${r.sources.context})`}`,
+        `chat template  ${r.chatTemplate ? 'yes' : 'no (prompts are used raw)'}`,
+        `eos ids        ${r.eos.join(', ') || 'none'} (from ${r.sources.eos})`,
+        `fingerprint    ${r.fingerprint}`,
+        `mlp sites      ${r.mlpSites
+          .map((s) => `${s.layer}:${s.tensor}`)
+          .slice(0, 3)
+          .join('  ')}${r.mlpSites.length > 3 ? '  ...' : ''}`,
+      ].join('\n') + '\n',
+    );
     return 0;
   },
 };

@@ -38,8 +38,7 @@ export const lintCommand: CliCommand = {
       // Prompt length against the context of the model the jobs would use: --model, @model, the demo model.
       const parsed = parsePairs(clean);
       const directive = parsed.header.model;
-      const model = stringOption(args, 'model')
-        ?? (directive === undefined ? path.join(packageRoot(), DEMO_MODEL) : path.resolve(path.dirname(file), directive));
+      const model = stringOption(args, 'model') ?? (directive === undefined ? path.join(packageRoot(), DEMO_MODEL) : path.resolve(path.dirname(file), directive));
       const diagnostics = lintPairs(parsed, { maxPromptTokens, contextLength: readModelConfig(model)?.maxPositions });
       reports.push({ file, pairs: parsed.pairs.length, diagnostics: diagnostics.map(oneBased) });
     }
@@ -59,8 +58,12 @@ export const lintCommand: CliCommand = {
 
 function oneBased(d: PairsDiagnostic): LintReport['diagnostics'][number] {
   return {
-    line: d.range.start.line + 1, column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
-    severity: d.severity, code: d.code, message: d.message,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
   };
 }

@@ -41,7 +41,8 @@ export const reproduceCommand: CliCommand = {
       const r = await runReproduce(
         { engine, model, signal, onProgress: (p) => progress.update(p), onNote: (m) => progress.note(m) },
         {
-          maxNewTokens, limit,
+          maxNewTokens,
+          limit,
           multipliers,
           top,
           universalFilter: !args.options.has('no-universal-filter'),

@@ -53,8 +53,22 @@ export const sweepCommand: CliCommand = {
   async run(argv, io) {
     const { values: markers, rest } = takeRepeated(argv, 'refusal-marker');
     const args = parseArgs(rest, {
-      values: [...ENGINE_VALUE_OPTIONS, ...TEMPLATE_VALUE_OPTIONS, 'circuit', 'multipliers', 'eval', 'max-new-tokens', 'detector', 'control', 'seed', 'alphas',
-        'batch-size', 'out', 'top', 'exclude-layers'],
+      values: [
+        ...ENGINE_VALUE_OPTIONS,
+        ...TEMPLATE_VALUE_OPTIONS,
+        'circuit',
+        'multipliers',
+        'eval',
+        'max-new-tokens',
+        'detector',
+        'control',
+        'seed',
+        'alphas',
+        'batch-size',
+        'out',
+        'top',
+        'exclude-layers',
+      ],
       booleans: ['caa', 'json', 'no-universal-filter', 'universal-filter'],
     });
     if (args.positional.length !== 1) throw new UserError(`Give one .cnapairs file: ${sweepCommand.usage}`);
@@ -86,7 +100,10 @@ export const sweepCommand: CliCommand = {
       const r = await runSweep(
         { engine, model, signal, onProgress: (p) => progress.update(p), onNote: (m) => progress.note(m) },
         {
-          pairs, circuit, circuitFile, evaluation,
+          pairs,
+          circuit,
+          circuitFile,
+          evaluation,
           attribute: {
             top,
             excludeLayers,
@@ -127,12 +144,20 @@ function cells(p: SweepPoint | undefined): string[] {
 /** The human result: one row per multiplier (circuit beside control), CAA rows, then a few answers. */
 export function sweepTable(r: SweepResult): string {
   const lines: string[] = [];
-  lines.push(`${r.feature}: circuit of ${r.circuit.k} neurons, ${r.settings.evalPrompts} prompts (${r.settings.eval}), ` +
-    `detector ${r.settings.detector}, ${r.settings.maxNewTokens} new tokens, KL on ${r.settings.klPrompts} benign prompts`);
+  lines.push(
+    `${r.feature}: circuit of ${r.circuit.k} neurons, ${r.settings.evalPrompts} prompts (${r.settings.eval}), ` +
+      `detector ${r.settings.detector}, ${r.settings.maxNewTokens} new tokens, KL on ${r.settings.klPrompts} benign prompts`,
+  );
   const rows: string[][] = [['multiplier', 'refusal', 'quality', 'KL', '', 'control refusal', 'quality', 'KL']];
   r.points.forEach((p, i) => rows.push([String(p.multiplier), ...cells(p), '|', ...cells(r.control[i])]));
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  for (const row of rows) lines.push(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+  for (const row of rows)
+    lines.push(
+      row
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd(),
+    );
   if (r.caa) {
     lines.push('CAA baseline (alpha * per-layer mean difference of the MLP output):');
     for (const p of r.caa) lines.push(`  alpha ${String(p.alpha).padEnd(6)} refusal ${pct(p.refusalRate).padEnd(5)} quality ${p.quality.toFixed(3)}  KL ${p.kl === null ? '-' : p.kl.toFixed(4)}`);

@@ -66,12 +66,10 @@ export function validateCircuit(json: unknown, source = 'circuit.json'): Circuit
   const fail = (what: string): never => {
     throw new UserError(`${source}: ${what}. Run 'cna attribute' again to write a fresh circuit file.`, 1);
   };
-  const obj = (v: unknown, at: string): Obj =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : fail(`${at} must be an object`);
+  const obj = (v: unknown, at: string): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : fail(`${at} must be an object`));
   const arr = (v: unknown, at: string): unknown[] => (Array.isArray(v) ? v : fail(`${at} must be a list`));
   const str = (v: unknown, at: string): string => (typeof v === 'string' ? v : fail(`${at} must be a string`));
-  const num = (v: unknown, at: string): number =>
-    typeof v === 'number' && Number.isFinite(v) ? v : fail(`${at} must be a number`);
+  const num = (v: unknown, at: string): number => (typeof v === 'number' && Number.isFinite(v) ? v : fail(`${at} must be a number`));
   const int = (v: unknown, at: string, min: number, max = Number.MAX_SAFE_INTEGER): number =>
     typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
       ? v
@@ -100,11 +98,8 @@ export function validateCircuit(json: unknown, source = 'circuit.json'): Circuit
     ...s,
     top: str(s.top, 'settings.top'),
     k: int(s.k, 'settings.k', 0),
-    excludeLayers: arr(s.excludeLayers, 'settings.excludeLayers').map((v, i) =>
-      int(v, `settings.excludeLayers[${i}]`, 0, model.layers - 1),
-    ),
-    universalFilter:
-      typeof s.universalFilter === 'boolean' ? s.universalFilter : fail('settings.universalFilter must be true or false'),
+    excludeLayers: arr(s.excludeLayers, 'settings.excludeLayers').map((v, i) => int(v, `settings.excludeLayers[${i}]`, 0, model.layers - 1)),
+    universalFilter: typeof s.universalFilter === 'boolean' ? s.universalFilter : fail('settings.universalFilter must be true or false'),
   };
   if (s.genericPrompts !== undefined) {
     settings.genericPrompts = arr(s.genericPrompts, 'settings.genericPrompts').map((v, i) => str(v, `settings.genericPrompts[${i}]`));
@@ -197,8 +192,7 @@ export function checkCircuitForModel(circuit: CircuitNeurons, model: LoadedModel
   const outside = circuit.neurons.find((n) => n.layer >= model.layers || n.index >= model.intermediateSize);
   if (outside) {
     throw new UserError(
-      `${source}: neuron (layer ${outside.layer}, index ${outside.index}) is outside this model${where}, ` +
-        `which has ${model.layers} layers x ${model.intermediateSize} MLP neurons.`,
+      `${source}: neuron (layer ${outside.layer}, index ${outside.index}) is outside this model${where}, ` + `which has ${model.layers} layers x ${model.intermediateSize} MLP neurons.`,
       1,
     );
   }
@@ -223,12 +217,7 @@ export function toReferenceJson(circuit: Circuit): {
 }
 
 /** Per-layer multipliers for steering: 1 everywhere, m on the circuit's neurons (or a control's list). */
-export function multiplierMask(
-  source: Circuit | readonly NeuronRef[],
-  layers: number,
-  intermediateSize: number,
-  m: number,
-): Float32Array[] {
+export function multiplierMask(source: Circuit | readonly NeuronRef[], layers: number, intermediateSize: number, m: number): Float32Array[] {
   const neurons: readonly NeuronRef[] = Array.isArray(source) ? source : (source as Circuit).neurons;
   const mask = Array.from({ length: layers }, () => new Float32Array(intermediateSize).fill(1));
   for (const n of neurons) {

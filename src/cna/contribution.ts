@@ -28,12 +28,7 @@ export interface PairContributionRow {
 }
 
 /** c_i for one pair's difference vector d (flat) along circuit C (flat indices). 0 if delta is 0 on C. */
-export function pairContribution(
-  d: ArrayLike<number>,
-  delta: ArrayLike<number>,
-  circuit: readonly number[],
-  pairCount: number,
-): number {
+export function pairContribution(d: ArrayLike<number>, delta: ArrayLike<number>, circuit: readonly number[], pairCount: number): number {
   let num = 0;
   let den = 0;
   for (const j of circuit) {

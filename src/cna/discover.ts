@@ -7,17 +7,7 @@ import { MemoryPairStore, PairDifferences, PairStore, Side, SideMeans } from './
 import { Circuit, CIRCUIT_VERSION, CircuitSettings, ModelIdentity } from './circuit';
 import { pairContributions } from './contribution';
 import { NeuronRef, neuronAt } from './neurons';
-import {
-  chooseK,
-  countEligible,
-  DEFAULT_EXCLUDE_LAYERS,
-  DEFAULT_TOP,
-  eligibleMask,
-  parseLayerSpec,
-  parseTop,
-  rankByMagnitude,
-  type TopSpec,
-} from './rank';
+import { chooseK, countEligible, DEFAULT_EXCLUDE_LAYERS, DEFAULT_TOP, eligibleMask, parseLayerSpec, parseTop, rankByMagnitude, type TopSpec } from './rank';
 import { UNIVERSAL_THRESHOLD, UNIVERSAL_TOP_PER_LAYER, UniversalNeuronCounter } from './universal';
 import { UserError } from '../errors';
 
@@ -116,9 +106,7 @@ export async function discover(input: DiscoverInput): Promise<Circuit> {
   const universalRefs: NeuronRef[] = [];
   if (universal) {
     for (let j = 0; j < universal.length; j++) if (universal[j]) universalRefs.push(neuronAt(j, model.intermediateSize));
-    const unfiltered = filter
-      ? rankByMagnitude(delta, eligibleMask(model.layers, model.intermediateSize, excluded), kChoice.k)
-      : circuit;
+    const unfiltered = filter ? rankByMagnitude(delta, eligibleMask(model.layers, model.intermediateSize, excluded), kChoice.k) : circuit;
     const universalInTop = unfiltered.filter((j) => universal![j] === 1).length;
     notes.push(
       filter

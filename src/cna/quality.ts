@@ -91,8 +91,7 @@ export function degradationTerms(text: string): DegradationTerms | undefined {
 export function degradation(answer: string): number {
   const t = degradationTerms(Array.from(answer).slice(0, QUALITY_CHARS).join(''));
   if (!t) return 1;
-  const score =
-    0.2 * t.tri + 0.2 * t.four + 0.15 * (1 - t.ttr) + 0.1 * t.sentRep + 0.2 * t.esc + 0.05 * t.nonAscii + 0.1 * t.dom;
+  const score = 0.2 * t.tri + 0.2 * t.four + 0.15 * (1 - t.ttr) + 0.1 * t.sentRep + 0.2 * t.esc + 0.05 * t.nonAscii + 0.1 * t.dom;
   return Math.min(1, score);
 }
 

@@ -23,11 +23,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Random neurons matching the circuit layer by layer; sorted by layer, then index. */
-export function randomControlNeurons(
-  circuit: readonly NeuronRef[],
-  intermediateSize: number,
-  seed = DEFAULT_CONTROL_SEED,
-): NeuronRef[] {
+export function randomControlNeurons(circuit: readonly NeuronRef[], intermediateSize: number, seed = DEFAULT_CONTROL_SEED): NeuronRef[] {
   const byLayer = new Map<number, Set<number>>();
   for (const n of circuit) {
     if (!byLayer.has(n.layer)) byLayer.set(n.layer, new Set());
@@ -40,9 +36,7 @@ export function randomControlNeurons(
     const want = taken.size;
     const free = intermediateSize - taken.size;
     if (want > free) {
-      throw new UserError(
-        `Layer ${layer} has ${want} circuit neurons of ${intermediateSize}: not enough other neurons for a random control.`,
-      );
+      throw new UserError(`Layer ${layer} has ${want} circuit neurons of ${intermediateSize}: not enough other neurons for a random control.`);
     }
     // Partial Fisher-Yates over the layer's free indices: exactly `want` distinct draws, no retries.
     const pool: number[] = [];

@@ -79,9 +79,7 @@ export function chooseK(top: TopSpec, totalNeurons: number, eligibleNeurons: num
     wanted = top.count;
     alternativeK = paperK;
     const share = Number(((100 * top.count) / totalNeurons).toPrecision(2));
-    note =
-      `${groupThousands(top.count)} neurons = ${share}% of ${groupThousands(totalNeurons)}; ` +
-      `paper default ${PAPER_DEFAULT_PERCENT}% = ${groupThousands(paperK)} neurons`;
+    note = `${groupThousands(top.count)} neurons = ${share}% of ${groupThousands(totalNeurons)}; ` + `paper default ${PAPER_DEFAULT_PERCENT}% = ${groupThousands(paperK)} neurons`;
   }
   const k = Math.min(wanted, eligibleNeurons);
   if (k < wanted) note += ` (clamped to the ${groupThousands(eligibleNeurons)} neurons that may be ranked)`;
@@ -89,12 +87,7 @@ export function chooseK(top: TopSpec, totalNeurons: number, eligibleNeurons: num
 }
 
 /** Which neurons may enter the ranking: not in an excluded layer and (when given) not universal. */
-export function eligibleMask(
-  layers: number,
-  intermediateSize: number,
-  excludedLayers: readonly number[],
-  universal?: Uint8Array,
-): Uint8Array {
+export function eligibleMask(layers: number, intermediateSize: number, excludedLayers: readonly number[], universal?: Uint8Array): Uint8Array {
   const mask = new Uint8Array(layers * intermediateSize);
   const excluded = new Set(excludedLayers);
   for (let l = 0; l < layers; l++) {
@@ -160,13 +153,18 @@ export function selectTop(n: number, key: (i: number) => number, k: number, incl
     }
   }
   const order = heap.map((pos, j) => ({ pos, key: keys[j] }));
-  order.sort((a, b) => (b.key - a.key) || (a.pos - b.pos));
+  order.sort((a, b) => b.key - a.key || a.pos - b.pos);
   return order.map((o) => o.pos);
 }
 
 /** The global ranking: the k eligible neurons with the largest |delta|, as flat indices, best first. */
 export function rankByMagnitude(delta: ArrayLike<number>, eligible: Uint8Array, k: number): number[] {
-  return selectTop(delta.length, (j) => Math.abs(delta[j]), k, (j) => eligible[j] === 1);
+  return selectTop(
+    delta.length,
+    (j) => Math.abs(delta[j]),
+    k,
+    (j) => eligible[j] === 1,
+  );
 }
 
 export function countEligible(eligible: Uint8Array): number {

@@ -77,25 +77,20 @@ export function planBatches(lengths: number[], batchSize: number, tokenBudget: n
   return batches;
 }
 
-export async function captureBatches(
-  model: EngineModel,
-  prompts: PromptSpec[],
-  onBatch: (batch: CaptureBatch) => void | Promise<void>,
-  opts: CaptureOptions = {},
-): Promise<void> {
+export async function captureBatches(model: EngineModel, prompts: PromptSpec[], onBatch: (batch: CaptureBatch) => void | Promise<void>, opts: CaptureOptions = {}): Promise<void> {
   const ids = encodePrompts(model, prompts);
   await captureTokenBatches(model, ids, onBatch, opts);
 }
 
-export async function captureTokenBatches(
-  model: EngineModel,
-  ids: number[][],
-  onBatch: (batch: CaptureBatch) => void | Promise<void>,
-  opts: CaptureOptions = {},
-): Promise<void> {
+export async function captureTokenBatches(model: EngineModel, ids: number[][], onBatch: (batch: CaptureBatch) => void | Promise<void>, opts: CaptureOptions = {}): Promise<void> {
   const { layers } = model.info;
   const rule = batchRule(model, opts.batchSize ?? 8);
-  const plan = planBatches(ids.map((r) => r.length), rule.batchSize, opts.tokenBudget ?? 4096, rule.equalLengths);
+  const plan = planBatches(
+    ids.map((r) => r.length),
+    rule.batchSize,
+    opts.tokenBudget ?? 4096,
+    rule.equalLengths,
+  );
   const fetches: string[] = [];
   for (let l = 0; l < layers; l++) fetches.push(`cna_capture_${l}`);
   if (opts.mlpOutputs) {
@@ -108,8 +103,15 @@ export async function captureTokenBatches(
   let done = 0;
   for (const indices of plan) {
     opts.cancel?.throwIfCancelled();
-    const batch = leftPad(indices.map((i) => ids[i]), model.padId);
-    const feeds = prefillFeeds(model, batch, indices.map(() => opts.steering));
+    const batch = leftPad(
+      indices.map((i) => ids[i]),
+      model.padId,
+    );
+    const feeds = prefillFeeds(
+      model,
+      batch,
+      indices.map(() => opts.steering),
+    );
     const out = await session.run(feeds, fetches);
     // A cancel that arrived during the pass: drop its result too.
     opts.cancel?.throwIfCancelled();

@@ -45,22 +45,36 @@ export function fixedStrftime(format: string, date: TemplateDate = TEMPLATE_DATE
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   return format.replace(/%[YymdeBbAaHMSjp%]/g, (t) => {
     switch (t) {
-      case '%Y': return String(year);
-      case '%y': return pad(year % 100);
-      case '%m': return pad(month);
-      case '%d': return pad(day);
-      case '%e': return String(day).padStart(2, ' ');
-      case '%B': return MONTHS[month - 1];
-      case '%b': return MONTHS[month - 1].slice(0, 3);
-      case '%A': return DAYS[weekday];
-      case '%a': return DAYS[weekday].slice(0, 3);
-      case '%H': case '%M': case '%S': return '00';
-      case '%p': return 'AM';
+      case '%Y':
+        return String(year);
+      case '%y':
+        return pad(year % 100);
+      case '%m':
+        return pad(month);
+      case '%d':
+        return pad(day);
+      case '%e':
+        return String(day).padStart(2, ' ');
+      case '%B':
+        return MONTHS[month - 1];
+      case '%b':
+        return MONTHS[month - 1].slice(0, 3);
+      case '%A':
+        return DAYS[weekday];
+      case '%a':
+        return DAYS[weekday].slice(0, 3);
+      case '%H':
+      case '%M':
+      case '%S':
+        return '00';
+      case '%p':
+        return 'AM';
       case '%j': {
         const start = Date.UTC(year, 0, 1);
         return pad(Math.round((Date.UTC(year, month - 1, day) - start) / 86400000) + 1, 3);
       }
-      default: return '%';
+      default:
+        return '%';
     }
   });
 }
@@ -111,8 +125,15 @@ export function renderChat(source: string, messages: ChatMessage[], tokens: Temp
     // our fixed-date strftime_now.
     const env = new Environment();
     const globals: Record<string, unknown> = {
-      false: false, true: true, none: null, False: false, True: true, None: null,
-      raise_exception: (message: unknown) => { throw new Error(String(message)); },
+      false: false,
+      true: true,
+      none: null,
+      False: false,
+      True: true,
+      None: null,
+      raise_exception: (message: unknown) => {
+        throw new Error(String(message));
+      },
       range: pyRange,
       strftime_now: (format: string) => fixedStrftime(format, date),
       messages,

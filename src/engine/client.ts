@@ -8,8 +8,22 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, UserError } from '../errors';
 import type {
-  ActivationsResult, CaptureBatch, CaptureSummary, Completion, EngineError, EngineEvent, EngineRequest, EngineResults,
-  GenerateResult, InspectResult, ModelRef, Progress, PromptSpec, RequestBodies, RequestType, TokenizeResult,
+  ActivationsResult,
+  CaptureBatch,
+  CaptureSummary,
+  Completion,
+  EngineError,
+  EngineEvent,
+  EngineRequest,
+  EngineResults,
+  GenerateResult,
+  InspectResult,
+  ModelRef,
+  Progress,
+  PromptSpec,
+  RequestBodies,
+  RequestType,
+  TokenizeResult,
 } from '../protocol';
 
 /**
@@ -84,11 +98,7 @@ export class EngineClient {
   }
 
   /** Streams last-token captures batch by batch to `onBatch` (memory stays flat); resolves after the last. */
-  forEachActivation(
-    body: RequestBodies['captureBatch'],
-    onBatch: (b: CaptureBatch) => void | Promise<void>,
-    opts: CallOptions = {},
-  ): Promise<CaptureSummary> {
+  forEachActivation(body: RequestBodies['captureBatch'], onBatch: (b: CaptureBatch) => void | Promise<void>, opts: CallOptions = {}): Promise<CaptureSummary> {
     return this.call('captureBatch', body, { ...opts, onBatch });
   }
 
@@ -108,7 +118,10 @@ export class EngineClient {
       const onAbort = () => this.transport.send({ type: 'cancel', id });
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
-        resolve: resolve as (v: unknown) => void, reject, options, chain: Promise.resolve(),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        options,
+        chain: Promise.resolve(),
         cleanup: () => options.signal?.removeEventListener('abort', onAbort),
       });
       this.transport.send({ type, id, ...body } as EngineRequest);

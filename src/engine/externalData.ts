@@ -84,5 +84,7 @@ function stageHardLinks(dir: string, locations: string[]): string {
       lastError = (err as Error).message;
     }
   }
-  throw new UserError(`The external weights of ${dir} are symlinks (Hugging Face cache) that ONNX Runtime refuses, and hard links could not be made (${lastError}). Copy the model folder with 'cp -rL' and pass the copy.`);
+  throw new UserError(
+    `The external weights of ${dir} are symlinks (Hugging Face cache) that ONNX Runtime refuses, and hard links could not be made (${lastError}). Copy the model folder with 'cp -rL' and pass the copy.`,
+  );
 }

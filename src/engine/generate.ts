@@ -43,15 +43,14 @@ export function pickToken(logits: Float32Array, offset: number, vocab: number, s
 }
 
 /** Generates for one batch of already-tokenized rows. */
-export async function generateBatch(
-  model: EngineModel,
-  rows: { ids: number[]; steering?: Steering }[],
-  opts: GenerationOptions,
-): Promise<RowOutput[]> {
+export async function generateBatch(model: EngineModel, rows: { ids: number[]; steering?: Steering }[], opts: GenerationOptions): Promise<RowOutput[]> {
   const penalty = opts.repetitionPenalty ?? model.folder.generation.repetitionPenalty ?? 1;
   const eos = new Set(model.eos);
   const n = rows.length;
-  const batch = leftPad(rows.map((r) => r.ids), model.padId);
+  const batch = leftPad(
+    rows.map((r) => r.ids),
+    model.padId,
+  );
   const steering = rows.map((r) => r.steering);
   const seen = penalty !== 1 ? rows.map((r) => new Set(r.ids)) : undefined;
   const outputs: RowOutput[] = rows.map(() => ({ tokens: [], stop: 'length' }));
@@ -112,12 +111,19 @@ export async function generateBatch(
     mask = grown;
     width += 1;
     const feeds: Feeds = {
-      input_ids: int64(BigInt64Array.from(next, (t) => BigInt(t)), [n, 1]),
+      input_ids: int64(
+        BigInt64Array.from(next, (t) => BigInt(t)),
+        [n, 1],
+      ),
       attention_mask: int64(mask, [n, width]),
       cna_capture_index: int64(new BigInt64Array(n), [n]),
       ...multipliers,
     };
-    if (model.hasPositionIds) feeds.position_ids = int64(BigInt64Array.from(positions, (p) => BigInt(p)), [n, 1]);
+    if (model.hasPositionIds)
+      feeds.position_ids = int64(
+        BigInt64Array.from(positions, (p) => BigInt(p)),
+        [n, 1],
+      );
     if (model.hasUseCacheBranch) feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([1]), [1]);
     for (const p of model.kv.pairs) feeds[p.past] = out[p.present];
     for (let b = 0; b < n; b++) positions[b] += 1;
@@ -135,13 +141,25 @@ export interface GenerateAllOptions extends GenerationOptions {
 
 /** Generates for every row, in batches of similar prompt length; completions come back in row order. */
 export async function generateAll(model: EngineModel, rows: GenerateRow[], opts: GenerateAllOptions): Promise<Completion[]> {
-  const ids = encodePrompts(model, rows.map((r) => r.prompt));
+  const ids = encodePrompts(
+    model,
+    rows.map((r) => r.prompt),
+  );
   const rule = batchRule(model, opts.batchSize ?? 8);
-  const plan = planBatches(ids.map((r) => r.length), rule.batchSize, Number.POSITIVE_INFINITY, rule.equalLengths);
+  const plan = planBatches(
+    ids.map((r) => r.length),
+    rule.batchSize,
+    Number.POSITIVE_INFINITY,
+    rule.equalLengths,
+  );
   const completions: Completion[] = new Array(rows.length);
   let done = 0;
   for (const indices of plan) {
-    const outs = await generateBatch(model, indices.map((i) => ({ ids: ids[i], steering: rows[i].steering })), opts);
+    const outs = await generateBatch(
+      model,
+      indices.map((i) => ({ ids: ids[i], steering: rows[i].steering })),
+      opts,
+    );
     const batch = outs.map((o, k): Completion => ({
       row: indices[k],
       tokens: o.tokens,

@@ -130,7 +130,15 @@ export function openModelFolder(input: string, opts: OpenOptions = {}): ModelFol
   const config = withGenai(parseConfig(optionalJson(path.join(root, 'config.json'))), genai);
   const generation = parseGenerationConfig(optionalJson(path.join(root, 'generation_config.json')));
   return {
-    root: realRoot, name: modelName(root), onnxPath, variant, available, config, generation, tokenizerJson, tokenizerConfig,
+    root: realRoot,
+    name: modelName(root),
+    onnxPath,
+    variant,
+    available,
+    config,
+    generation,
+    tokenizerJson,
+    tokenizerConfig,
     chatTemplate: findChatTemplate(root, tokenizerConfig),
     genai,
     sources: {
@@ -166,8 +174,7 @@ function withGenai(config: ModelConfig, genai: GenaiConfig | undefined): ModelCo
 
 /** Does this folder hold a model itself (a decoder at the root or under onnx/, or a genai_config.json)? */
 function holdsModel(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'genai_config.json')) || listDecoders(dir).length > 0
-    || (path.basename(dir) === 'onnx' && listDecoders(path.dirname(dir)).length > 0);
+  return fs.existsSync(path.join(dir, 'genai_config.json')) || listDecoders(dir).length > 0 || (path.basename(dir) === 'onnx' && listDecoders(path.dirname(dir)).length > 0);
 }
 
 /**
@@ -244,8 +251,7 @@ function modelName(root: string): string {
 
 /** The user may point at the `onnx/` subfolder; the tokenizer then lives one level up. */
 function findRoot(dir: string): string {
-  if (!fs.existsSync(path.join(dir, 'tokenizer.json')) && path.basename(dir) === 'onnx'
-    && fs.existsSync(path.join(dir, '..', 'tokenizer.json'))) {
+  if (!fs.existsSync(path.join(dir, 'tokenizer.json')) && path.basename(dir) === 'onnx' && fs.existsSync(path.join(dir, '..', 'tokenizer.json'))) {
     return path.dirname(dir);
   }
   return dir;

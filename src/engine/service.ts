@@ -4,9 +4,7 @@
  * the worker thread (src/engine/worker.ts), or in-process for tests.
  */
 import { CancelledError, UserError } from '../errors';
-import type {
-  EngineError, EngineEvent, EngineRequest, InspectResult, ModelRef, Progress, PromptSpec, RequestType, TokenizeResult,
-} from '../protocol';
+import type { EngineError, EngineEvent, EngineRequest, InspectResult, ModelRef, Progress, PromptSpec, RequestType, TokenizeResult } from '../protocol';
 import { GENERATE_DEFAULT_MAX_NEW_TOKENS } from '../protocol';
 import { CancelToken } from './cancel';
 import { captureBatches, encodePrompts } from './capture';
@@ -109,9 +107,19 @@ export class EngineService {
           const model = await this.load(req.model, false, progress);
           const [tokens] = encodePrompts(model, [req.prompt]);
           let layers: Float32Array[] = [];
-          await captureBatches(model, [req.prompt], (b) => { layers = b.mlpInputs; }, { cancel });
+          await captureBatches(
+            model,
+            [req.prompt],
+            (b) => {
+              layers = b.mlpInputs;
+            },
+            { cancel },
+          );
           const formatted = model.tokenizer.format(req.prompt);
-          this.post({ type: 'result', id: req.id, request: 'activations', result: { tokens, formatted, layers } }, layers.map((l) => l.buffer as ArrayBuffer));
+          this.post(
+            { type: 'result', id: req.id, request: 'activations', result: { tokens, formatted, layers } },
+            layers.map((l) => l.buffer as ArrayBuffer),
+          );
           return;
         }
         case 'generate': {
@@ -130,17 +138,27 @@ export class EngineService {
         case 'captureBatch': {
           const additive = req.mlpOutputs === true || (req.steering?.additive?.length ?? 0) > 0;
           const model = await this.load(req.model, additive, progress, req.logits ? 'generate' : 'capture');
-          await captureBatches(model, req.prompts, (batch) => {
-            const transfer = [...batch.mlpInputs, ...(batch.mlpOutputs ?? []), ...(batch.logits ? [batch.logits] : [])]
-              .map((a) => a.buffer as ArrayBuffer);
-            this.post({ type: 'capture', id: req.id, batch }, transfer);
-          }, {
-            steering: req.steering, batchSize: req.batchSize, mlpOutputs: req.mlpOutputs, logits: req.logits, cancel,
-            onProgress: (done, total) => progress({ stage: 'capture', done, total }),
-          });
+          await captureBatches(
+            model,
+            req.prompts,
+            (batch) => {
+              const transfer = [...batch.mlpInputs, ...(batch.mlpOutputs ?? []), ...(batch.logits ? [batch.logits] : [])].map((a) => a.buffer as ArrayBuffer);
+              this.post({ type: 'capture', id: req.id, batch }, transfer);
+            },
+            {
+              steering: req.steering,
+              batchSize: req.batchSize,
+              mlpOutputs: req.mlpOutputs,
+              logits: req.logits,
+              cancel,
+              onProgress: (done, total) => progress({ stage: 'capture', done, total }),
+            },
+          );
           const { info } = model;
           this.post({
-            type: 'result', id: req.id, request: 'captureBatch',
+            type: 'result',
+            id: req.id,
+            request: 'captureBatch',
             result: { prompts: req.prompts.length, layers: info.layers, intermediateSize: info.intermediateSize, hiddenSize: info.hiddenSize, vocabSize: model.vocabSize },
           });
           return;

@@ -84,7 +84,9 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   const folder = openModelFolder(ref.path, { variant: ref.variant });
   const { experts, modelType } = folder.config;
   if (experts !== undefined && experts > 1) {
-    throw new UserError(`This model is a mixture of experts (${modelType ?? 'config.json'}: ${experts} routed experts per layer); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`);
+    throw new UserError(
+      `This model is a mixture of experts (${modelType ?? 'config.json'}: ${experts} routed experts per layer); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`,
+    );
   }
   const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate, folder.name);
   const additive = opts.additive ?? false;
@@ -92,7 +94,9 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
 
   const unknown = info.inputs.map((i) => i.name).filter((n) => !KNOWN_INPUTS.test(n));
   if (unknown.length > 0) {
-    throw new UserError(`${folder.onnxPath} has inputs this engine does not know how to feed: ${unknown.join(', ')}. Export a decoder with input_ids, attention_mask, position_ids and past_key_values.`);
+    throw new UserError(
+      `${folder.onnxPath} has inputs this engine does not know how to feed: ${unknown.join(', ')}. Export a decoder with input_ids, attention_mask, position_ids and past_key_values.`,
+    );
   }
   if (!info.inputs.some((i) => i.name === 'input_ids')) {
     throw new UserError(`${folder.onnxPath} has no input_ids input; is it a decoder-only language model?`);
@@ -117,16 +121,23 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   await sessionFor(opts.first ?? 'capture');
   const { ids: eos, source: eosSource } = resolveEos(folder, tokenizer);
   const lastDim = logits.shape[logits.shape.length - 1];
-  const vocabSize = typeof lastDim === 'number' ? lastDim : folder.config.vocabSize ?? 0;
+  const vocabSize = typeof lastDim === 'number' ? lastDim : (folder.config.vocabSize ?? 0);
   return {
-    folder, tokenizer, info, additive, eos,
+    folder,
+    tokenizer,
+    info,
+    additive,
+    eos,
     captureSession: () => sessionFor('capture'),
     generationSession: () => sessionFor('generate'),
     release: async () => {
       const open = [...sessions.values()];
       sessions.clear();
       for (const s of open) await (await s.catch(() => undefined))?.release();
-    }, eosSource, threads, executionProvider,
+    },
+    eosSource,
+    threads,
+    executionProvider,
     // Pads are masked out but still embedded (Gather), so the id must exist in this graph's vocabulary.
     padId: folder.config.pad !== undefined && folder.config.pad < vocabSize ? folder.config.pad : 0,
     maxPositions: folder.config.maxPositions,
@@ -202,13 +213,19 @@ export function checkExecutionProvider(name: string): void {
 export function explainProviderError(provider: string, message: string): string | undefined {
   // The part a user can act on, without ORT's source paths and C++ signatures.
   const failed = /(Failed to [^\n]*)/.exec(message)?.[1];
-  const line = (failed ?? message.split('\n').find((l) => l.trim()) ?? message).replace(/\S*\.(cc|h|cpp):\d+\s*/g, '').trim().slice(0, 200);
+  const line = (failed ?? message.split('\n').find((l) => l.trim()) ?? message)
+    .replace(/\S*\.(cc|h|cpp):\d+\s*/g, '')
+    .trim()
+    .slice(0, 200);
   if (/Failed to load (shared )?library|cannot open shared object|providers_shared|\.so\b|\.dll\b/i.test(message)) {
     const missing = missingForProvider(provider, message);
     if (missing) return `The execution provider "${provider}" is not available: ${missing}. ${BACK_TO_CPU}.`;
-    const needs = provider === 'tensorrt'
-      ? 'onnxruntime-node\'s TensorRT provider files, CUDA 12 and TensorRT'
-      : provider === 'cuda' ? 'onnxruntime-node\'s CUDA 12 provider files (npm install with ONNXRUNTIME_NODE_INSTALL=cuda12) and the CUDA 12 and cuDNN 9 libraries' : 'its provider library';
+    const needs =
+      provider === 'tensorrt'
+        ? "onnxruntime-node's TensorRT provider files, CUDA 12 and TensorRT"
+        : provider === 'cuda'
+          ? "onnxruntime-node's CUDA 12 provider files (npm install with ONNXRUNTIME_NODE_INSTALL=cuda12) and the CUDA 12 and cuDNN 9 libraries"
+          : 'its provider library';
     return `The execution provider "${provider}" is not available: ONNX Runtime could not load ${needs}, which this extension does not ship (${line}). ${BACK_TO_CPU}.`;
   }
   if (/AppendExecutionProvider|adapter|backend not found|execution provider/i.test(message)) {
@@ -244,9 +261,10 @@ async function createSession(bytes: Uint8Array, file: string, externalFolder: st
 /** ORT's load errors are long and internal; keep the operator or file name the user needs. */
 export function explainLoadError(file: string, message: string): string {
   const line = message.split('\n').find((l) => l.trim()) ?? message;
-  const op = /Could not find an implementation for (\w+)\((\d+)\)/.exec(message)
-    ?? /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message)
-    ?? /No Op registered for ([\w.]+) with domain_version of (\d+)/.exec(message);
+  const op =
+    /Could not find an implementation for (\w+)\((\d+)\)/.exec(message) ??
+    /([\w.]*:?\w+)\((-?\d+)\) is not a registered function\/op/.exec(message) ??
+    /No Op registered for ([\w.]+) with domain_version of (\d+)/.exec(message);
   if (op) {
     return `ONNX Runtime 1.30 (CPU) cannot run ${file}: it has no kernel for operator ${op[1]} (opset ${op[2]}). Export the model with standard ONNX operators, or use another of its ONNX files.`;
   }

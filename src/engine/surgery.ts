@@ -25,18 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors';
-import {
-  ELEM_FLOAT,
-  ELEM_FLOAT16,
-  ELEM_INT64,
-  GraphView,
-  ModelView,
-  NewNode,
-  NodeView,
-  TensorInfo,
-  TensorType,
-  elemTypeName,
-} from './onnx/model';
+import { ELEM_FLOAT, ELEM_FLOAT16, ELEM_INT64, GraphView, ModelView, NewNode, NodeView, TensorInfo, TensorType, elemTypeName } from './onnx/model';
 import { WireError } from './onnx/wire';
 import { weightsFingerprint, type ExternalReader } from './weights';
 
@@ -283,7 +272,7 @@ function findSites(scopes: GraphScope[], inits: Map<string, TensorInfo>, hint?: 
   }));
   const flat = all.flatMap((g) => g.matmuls);
   const named = flat.filter((m) => m.nameMatched);
-  const intermediate = named.length > 0 ? mostCommon(named.map((m) => m.k)) : hint?.intermediateSize ?? largestGroupIntermediate(all);
+  const intermediate = named.length > 0 ? mostCommon(named.map((m) => m.k)) : (hint?.intermediateSize ?? largestGroupIntermediate(all));
 
   const groups: { scope: GraphScope; sites: MatmulSite[] }[] = [];
   for (const { scope, matmuls } of all) {
@@ -322,9 +311,10 @@ function noGatedMlp(scopes: GraphScope[], matmuls: MatmulSite[], intermediate: n
   const mm = [...MATMUL_OPS].filter((o) => ops.has(o)).map((o) => `${ops.get(o)} ${o}`);
   const widths = [...new Set(matmuls.map((m) => m.k))].sort((a, b) => a - b);
   const seen = mm.length ? `found ${mm.join(', ')} node(s)` : `found no MatMul-like nodes (ops: ${[...ops.keys()].slice(0, 12).join(', ') || 'none'})`;
-  const width = intermediate !== undefined
-    ? `but none named .../layers.N/mlp/down_proj and none whose input width is intermediate_size ${intermediate}`
-    : `(input widths of those with weights: ${widths.join(', ') || 'none'}), but none named .../layers.N/mlp/down_proj and no width that two matmuls per layer produce (gate and up) and one consumes (down)`;
+  const width =
+    intermediate !== undefined
+      ? `but none named .../layers.N/mlp/down_proj and none whose input width is intermediate_size ${intermediate}`
+      : `(input widths of those with weights: ${widths.join(', ') || 'none'}), but none named .../layers.N/mlp/down_proj and no width that two matmuls per layer produce (gate and up) and one consumes (down)`;
   return new UserError(`No gated MLP found in this ONNX model: ${seen} ${width}. CNA needs a Llama/Qwen-style MLP (down_proj(act(gate_proj(x)) * up_proj(x))).`);
 }
 
@@ -343,14 +333,18 @@ function refuseMixtureOfExperts(scopes: GraphScope[]): void {
   for (const s of scopes) {
     for (const n of s.graph.nodes) {
       if (FUSED_MOE_OPS.has(n.opType)) {
-        throw new UserError(`This model is a mixture of experts: its experts sit inside ONNX Runtime's fused ${n.opType} operator (node "${n.name}"), whose neurons cannot be captured or steered. CNA supports dense gated MLPs (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`);
+        throw new UserError(
+          `This model is a mixture of experts: its experts sit inside ONNX Runtime's fused ${n.opType} operator (node "${n.name}"), whose neurons cannot be captured or steered. CNA supports dense gated MLPs (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...).`,
+        );
       }
     }
   }
   for (const s of scopes) {
     const expert = s.graph.nodes.find((n) => MATMUL_OPS.has(n.opType) && EXPERT_NAME.test(n.name));
     if (expert) {
-      throw new UserError(`This model is a mixture of experts (routed expert MLPs, e.g. node "${expert.name}"); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...), and steering one expert as if it were the layer's MLP would be wrong.`);
+      throw new UserError(
+        `This model is a mixture of experts (routed expert MLPs, e.g. node "${expert.name}"); CNA supports dense gated MLPs only (Llama, Qwen2, Mistral, Gemma, Phi-3, OLMo2, ...), and steering one expert as if it were the layer's MLP would be wrong.`,
+      );
     }
   }
 }
@@ -401,16 +395,14 @@ function analyse(bytes: Uint8Array, hint?: ModelHint): Analysis {
       ? 'genai'
       : 'optimum';
   const op = first.node.opType;
-  const quantization: Quantization = op === 'MatMulNBits'
-    ? (actType === ELEM_FLOAT16 ? 'q4f16' : 'q4')
-    : op === 'MatMulInteger' || op === 'MatMulIntegerToFloat'
-      ? 'int8'
-      : actType === ELEM_FLOAT16 ? 'fp16' : 'none';
-  const io = (v: GraphView['inputs']) => v.map((x) => ({
-    name: x.name,
-    elemType: x.type ? elemTypeName(x.type.elemType) : 'unknown',
-    shape: x.type?.shape ?? [],
-  }));
+  const quantization: Quantization =
+    op === 'MatMulNBits' ? (actType === ELEM_FLOAT16 ? 'q4f16' : 'q4') : op === 'MatMulInteger' || op === 'MatMulIntegerToFloat' ? 'int8' : actType === ELEM_FLOAT16 ? 'fp16' : 'none';
+  const io = (v: GraphView['inputs']) =>
+    v.map((x) => ({
+      name: x.name,
+      elemType: x.type ? elemTypeName(x.type.elemType) : 'unknown',
+      shape: x.type?.shape ?? [],
+    }));
   const initNames = new Set(model.graph.initializers.map((t) => t.name));
   const info: GraphInfo = {
     layout,
@@ -570,9 +562,7 @@ function instrumentSite(scope: GraphScope, site: MatmulSite, prefix: string, add
 /** GatherND(x, index [batch,1], batch_dims=1): [batch, seq, W] -> [batch, W], cast to float32 when needed. */
 function gatherAt(x: string, out: string, p: string, fp16: boolean): NewNode[] {
   const gathered = fp16 ? `${p}_f16` : out;
-  const nodes: NewNode[] = [
-    { name: `${p}_gather`, opType: 'GatherND', inputs: [x, CAPTURE_INDEX_2D], outputs: [gathered], attributes: [{ name: 'batch_dims', i: 1 }] },
-  ];
+  const nodes: NewNode[] = [{ name: `${p}_gather`, opType: 'GatherND', inputs: [x, CAPTURE_INDEX_2D], outputs: [gathered], attributes: [{ name: 'batch_dims', i: 1 }] }];
   if (fp16) nodes.push({ name: `${p}_cast`, opType: 'Cast', inputs: [gathered], outputs: [out], attributes: [{ name: 'to', i: ELEM_FLOAT }] });
   return nodes;
 }
@@ -592,7 +582,6 @@ function renameInput(node: NodeView, from: string, to: string): void {
     for (const n of g.nodes) renameInput(n, from, to);
   }
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // Capture-only graphs: nothing after the last captured tensor

@@ -16,17 +16,23 @@ import type { DocumentTokens, WordsReason } from './tokenCounts';
 export type LensLengths = DocumentTokens | WordsReason;
 
 class PairLens extends vscode.CodeLens {
-  constructor(range: vscode.Range, readonly uri: vscode.Uri, readonly pair: Pair, readonly status: PairStatus | undefined, readonly lengths: LensLengths) {
+  constructor(
+    range: vscode.Range,
+    readonly uri: vscode.Uri,
+    readonly pair: Pair,
+    readonly status: PairStatus | undefined,
+    readonly lengths: LensLengths,
+  ) {
     super(range);
   }
 }
 
 const WORDS_LABEL: Record<WordsReason, [string, string]> = {
   'engine not started': ['word count: tokens once a model is loaded', 'Token counts appear once the engine has loaded a model (for example after Run Attribution).'],
-  counting: ['word count: counting tokens', 'The model\'s tokenizer is counting this file\'s prompts.'],
+  counting: ['word count: counting tokens', "The model's tokenizer is counting this file's prompts."],
   'no model': ['word count: no model', 'No model to count tokens with: set one with "CNA: Select Model" or @model.'],
-  failed: ['word count: tokenizer failed', 'The model\'s tokenizer could not count these prompts; see the CNA log.'],
-  untrusted: ['word count: Restricted Mode', 'CNA does not read a model\'s tokenizer in an untrusted workspace; trust it for token counts.'],
+  failed: ['word count: tokenizer failed', "The model's tokenizer could not count these prompts; see the CNA log."],
+  untrusted: ['word count: Restricted Mode', "CNA does not read a model's tokenizer in an untrusted workspace; trust it for token counts."],
 };
 
 function percent(x: number): string {
@@ -111,10 +117,5 @@ export class PairsCodeLensProvider implements vscode.CodeLensProvider<PairLens> 
 
 export function registerCodeLens(ctx: CnaContext): vscode.Disposable[] {
   const provider = new PairsCodeLensProvider(ctx);
-  return [
-    provider,
-    vscode.languages.registerCodeLensProvider(PAIRS_SELECTOR, provider),
-    ctx.results.onDidChange(() => provider.refresh()),
-    ctx.tokens.onDidChange(() => provider.refresh()),
-  ];
+  return [provider, vscode.languages.registerCodeLensProvider(PAIRS_SELECTOR, provider), ctx.results.onDidChange(() => provider.refresh()), ctx.tokens.onDidChange(() => provider.refresh())];
 }

@@ -68,36 +68,33 @@ export async function runWithProgress<T>(ctx: CnaContext, title: string, work: (
   const started = Date.now();
   ctx.log.info(`${title}: started`);
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `CNA: ${title}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        ctx.running.add(abort);
-        const sub = token.onCancellationRequested(() => {
-          ctx.log.info(`${title}: cancel requested`);
-          abort.abort();
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `CNA: ${title}`, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      ctx.running.add(abort);
+      const sub = token.onCancellationRequested(() => {
+        ctx.log.info(`${title}: cancel requested`);
+        abort.abort();
+      });
+      let lastShare = 0;
+      let lastStage = '';
+      try {
+        return await work({
+          signal: abort.signal,
+          progress: (p) => {
+            const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+            // withProgress wants increments; a new stage starts from its own zero.
+            const increment = p.stage === lastStage ? Math.max(0, share - lastShare) * 100 : 0;
+            if (p.stage !== lastStage) ctx.log.debug(`${title}: ${p.stage}`);
+            lastStage = p.stage;
+            lastShare = share;
+            progress.report({ message: `${p.stage} ${p.done}/${p.total}`, increment });
+          },
         });
-        let lastShare = 0;
-        let lastStage = '';
-        try {
-          return await work({
-            signal: abort.signal,
-            progress: (p) => {
-              const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
-              // withProgress wants increments; a new stage starts from its own zero.
-              const increment = p.stage === lastStage ? Math.max(0, share - lastShare) * 100 : 0;
-              if (p.stage !== lastStage) ctx.log.debug(`${title}: ${p.stage}`);
-              lastStage = p.stage;
-              lastShare = share;
-              progress.report({ message: `${p.stage} ${p.done}/${p.total}`, increment });
-            },
-          });
-        } finally {
-          ctx.running.delete(abort);
-          sub.dispose();
-        }
-      },
-    );
+      } finally {
+        ctx.running.delete(abort);
+        sub.dispose();
+      }
+    });
     ctx.log.info(`${title}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return result;
   } catch (err) {

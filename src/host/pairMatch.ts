@@ -29,10 +29,7 @@ export interface RunSnapshot {
  * - `stale`: this pair is new or edited since the run.
  * - `heldOut`: a `@split eval` pair; attribution does not use it.
  */
-export type PairStatus =
-  | { kind: 'current' | 'outdated'; run: RunPair; total: number }
-  | { kind: 'stale' }
-  | { kind: 'heldOut' };
+export type PairStatus = { kind: 'current' | 'outdated'; run: RunPair; total: number } | { kind: 'stale' } | { kind: 'heldOut' };
 
 export function pairKey(pair: Pair): string {
   return `${pair.positive.text}\u0000${pair.negative.text}`;
@@ -45,15 +42,14 @@ export function headerKey(header: Header): string {
 }
 
 /** The snapshot of a run: `results` are the attribution's pairs (1-based lines), in discovery order. */
-export function snapshotRun(
-  parsed: ParsedPairs,
-  results: readonly { line: number; contribution: number; leaveOneOutOverlap: number | null }[],
-): RunSnapshot {
+export function snapshotRun(parsed: ParsedPairs, results: readonly { line: number; contribution: number; leaveOneOutOverlap: number | null }[]): RunSnapshot {
   const discovery = parsed.pairs.filter((p) => p.split === 'discover');
   const byLine = new Map(discovery.map((p) => [p.line + 1, p]));
   const order = results.map((_, i) => i).sort((a, b) => results[b].contribution - results[a].contribution);
   const rank = new Array<number>(results.length);
-  order.forEach((i, r) => { rank[i] = r + 1; });
+  order.forEach((i, r) => {
+    rank[i] = r + 1;
+  });
   const pairs: RunPair[] = [];
   results.forEach((r, i) => {
     const pair = byLine.get(r.line);

@@ -11,8 +11,7 @@ function firstLine(text: string, max = 60): string {
 
 function pairSymbol(pair: Pair): vscode.DocumentSymbol {
   const detail = `- ${firstLine(pair.negative.text, 40)}${pair.split === 'eval' ? '  (eval)' : ''}`;
-  return new vscode.DocumentSymbol(`+ ${firstLine(pair.positive.text)}`, detail, vscode.SymbolKind.Event,
-    toRange(pair.range), toRange(pair.positive.textRange));
+  return new vscode.DocumentSymbol(`+ ${firstLine(pair.positive.text)}`, detail, vscode.SymbolKind.Event, toRange(pair.range), toRange(pair.positive.textRange));
 }
 
 class PairsSymbols implements vscode.DocumentSymbolProvider {
@@ -20,8 +19,7 @@ class PairsSymbols implements vscode.DocumentSymbolProvider {
 
   provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
     const parsed = this.documents.parsed(document);
-    const sections = parsed.sections.map((s) => new vscode.DocumentSymbol(s.title || '(untitled section)', '',
-      vscode.SymbolKind.Namespace, toRange(s.range), toRange(s.titleRange)));
+    const sections = parsed.sections.map((s) => new vscode.DocumentSymbol(s.title || '(untitled section)', '', vscode.SymbolKind.Namespace, toRange(s.range), toRange(s.titleRange)));
     const top: vscode.DocumentSymbol[] = [...sections];
     for (const pair of parsed.pairs) {
       (pair.sectionIndex >= 0 ? sections[pair.sectionIndex].children : top).push(pairSymbol(pair));

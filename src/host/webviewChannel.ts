@@ -1,9 +1,7 @@
 // The typed channel to one chart webview (panel or side view): its HTML and options, one `post()`
 // that holds messages until the webview says it is ready, and events for what the webview sends.
 import * as vscode from 'vscode';
-import {
-  assertNever, type ChartView, type HostMessage, type RenderedMessage, type WebviewMessage, type WebviewRequest,
-} from '../webviewProtocol';
+import { assertNever, type ChartView, type HostMessage, type RenderedMessage, type WebviewMessage, type WebviewRequest } from '../webviewProtocol';
 import { makeNonce, webviewHtml } from './webviewHtml';
 
 /** Scripts on; local files only from dist/ (the bundle, toolkit included) and media/ (CSS). */
@@ -31,7 +29,11 @@ export class WebviewChannel implements vscode.Disposable {
   /** The side view's "Open charts". */
   readonly onDidAskForPanel = this.openPanelEmitter.event;
 
-  constructor(private readonly webview: vscode.Webview, extensionUri: vscode.Uri, mode: 'panel' | 'side') {
+  constructor(
+    private readonly webview: vscode.Webview,
+    extensionUri: vscode.Uri,
+    mode: 'panel' | 'side',
+  ) {
     this.disposables.push(this.renderedEmitter, this.requestEmitter, this.openPanelEmitter);
     webview.options = chartWebviewOptions(extensionUri);
     this.disposables.push(webview.onDidReceiveMessage((m: WebviewMessage) => this.receive(m)));
@@ -70,7 +72,10 @@ export class WebviewChannel implements vscode.Disposable {
   /** Resolves with the next `rendered` message (for `view` if given); rejects after `timeoutMs`. */
   waitForRendered(view?: ChartView | 'side', timeoutMs = 30_000): Promise<RenderedMessage> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { sub.dispose(); reject(new Error(`No "rendered" from the CNA webview within ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`No "rendered" from the CNA webview within ${timeoutMs} ms`));
+      }, timeoutMs);
       const sub = this.onDidRender((m) => {
         if (view && m.view !== view) return;
         clearTimeout(timer);

@@ -67,10 +67,14 @@ export const LAYER_DELTAS_FIELD = 'layerDeltas';
  * as plain number arrays when `layerDeltas` is true (`cna attribute --json --deltas`).
  */
 export function attributeJson(value: unknown, opts: { layerDeltas?: boolean; indent?: number } = {}): string {
-  return JSON.stringify(value, (key, v: unknown) => {
-    if (key !== LAYER_DELTAS_FIELD || !Array.isArray(v)) return v;
-    return opts.layerDeltas ? v.map((l: ArrayLike<number>) => Array.from(l)) : undefined;
-  }, opts.indent);
+  return JSON.stringify(
+    value,
+    (key, v: unknown) => {
+      if (key !== LAYER_DELTAS_FIELD || !Array.isArray(v)) return v;
+      return opts.layerDeltas ? v.map((l: ArrayLike<number>) => Array.from(l)) : undefined;
+    },
+    opts.indent,
+  );
 }
 
 /** Splits a flat, layer-major array into one Float32Array per layer (copies: each owns its buffer). */
@@ -84,9 +88,7 @@ export function splitLayers(flat: Float64Array | Float32Array, layers: number, w
  * gets the same date and the circuit can record it.
  */
 export function runHeader(header: Header): Header {
-  return header.template === 'reference' && header.templateDate === undefined
-    ? { ...header, templateDate: formatTemplateDate(today()) }
-    : header;
+  return header.template === 'reference' && header.templateDate === undefined ? { ...header, templateDate: formatTemplateDate(today()) } : header;
 }
 
 /** A prompt formatted the way a circuit's pairs were: its template (and reference date) and system message. */
@@ -134,7 +136,11 @@ export function rowsOf(batch: CaptureBatch, width: number, field: 'mlpInputs' | 
 export async function checkPromptLengths(ctx: JobContext, info: InspectResult, prompts: readonly { spec: PromptSpec; where: string }[]): Promise<void> {
   const context = info.maxPositions;
   if (context === null || !ctx.engine.tokenize || prompts.length === 0) return;
-  const { counts } = await ctx.engine.tokenize(ctx.model, prompts.map((p) => p.spec), { signal: ctx.signal });
+  const { counts } = await ctx.engine.tokenize(
+    ctx.model,
+    prompts.map((p) => p.spec),
+    { signal: ctx.signal },
+  );
   const i = counts.findIndex((c) => c > context);
   if (i < 0) return;
   throw new UserError(`${prompts[i].where}: this prompt is ${counts[i]} tokens long, more than the model's context of ${context}: shorten it.`, 1);
@@ -149,16 +155,20 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   const genericPrompts = reference ? REFERENCE_GENERIC_PROMPTS : GENERIC_PROMPTS;
   const discovery = pairs.discovery;
   if (discovery.length === 0) {
-    throw new UserError(
-      `${pairs.file} has no discovery pairs${pairs.evaluation.length > 0 ? ' (every pair is after @split eval)' : ''}: add + / - pairs before any @split eval.`,
-      1,
-    );
+    throw new UserError(`${pairs.file} has no discovery pairs${pairs.evaluation.length > 0 ? ' (every pair is after @split eval)' : ''}: add + / - pairs before any @split eval.`, 1);
   }
 
   const info = await engine.inspect(model, { signal });
-  await checkPromptLengths(ctx, info, discovery.flatMap((p) => [p.positive, p.negative]).map((side) => ({
-    spec: promptSpec(side.text, pairs.header), where: `${pairs.file}:${side.range.start.line + 1}`,
-  })));
+  await checkPromptLengths(
+    ctx,
+    info,
+    discovery
+      .flatMap((p) => [p.positive, p.negative])
+      .map((side) => ({
+        spec: promptSpec(side.text, pairs.header),
+        where: `${pairs.file}:${side.range.start.line + 1}`,
+      })),
+  );
   const loadMs = performance.now() - start;
   const identity = modelIdentity(info);
   const width = info.intermediateSize;
@@ -179,7 +189,9 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
       { model, prompts, batchSize: opts.batchSize },
       (b) => {
         const c = performance.now();
-        rowsOf(b, width).forEach((layers, r) => { rows[b.indices[r]] = layers; });
+        rowsOf(b, width).forEach((layers, r) => {
+          rows[b.indices[r]] = layers;
+        });
         donePrompts += b.indices.length;
         report(stage);
         callbackMs += performance.now() - c;
@@ -205,14 +217,15 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
 
   async function* genericActivations(): AsyncGenerator<Float32Array[]> {
     // Generic prompts are raw text (the reference's universal-neuron probe), whatever the template.
-    yield* await capture(genericPrompts.map((text) => ({ text, raw: true })), 'generic prompts');
+    yield* await capture(
+      genericPrompts.map((text) => ({ text, raw: true })),
+      'generic prompts',
+    );
   }
 
   const storeBytes = discovery.length * identity.totalNeurons * 4;
   const useDisk = opts.pairStore === 'disk' || ((opts.pairStore ?? 'auto') === 'auto' && storeBytes > DISK_STORE_THRESHOLD_BYTES);
-  const store: (PairStore & { dispose?: () => Promise<void> }) | undefined = useDisk
-    ? await DiskPairStore.create(identity.totalNeurons, opts.tmpDir)
-    : undefined;
+  const store: (PairStore & { dispose?: () => Promise<void> }) | undefined = useDisk ? await DiskPairStore.create(identity.totalNeurons, opts.tmpDir) : undefined;
   let delta: Float64Array | undefined;
   try {
     const { top, excludeLayers, universalFilter } = resolveRunSettings(header, {
@@ -231,7 +244,9 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
       genericActivations: genericActivations(),
       genericPrompts,
       pairStore: store,
-      onDelta: (d) => { delta = d; },
+      onDelta: (d) => {
+        delta = d;
+      },
     });
     if (!delta) throw new Error('discover() reported no per-neuron delta.');
     const totalMs = performance.now() - start;

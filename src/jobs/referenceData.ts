@@ -35,7 +35,10 @@ export async function jbbGoals(kind: 'harmful' | 'benign'): Promise<string[]> {
   const rows = parseCsv(await readFile(dataPath('jbb-behaviors', `${kind}-behaviors.csv`), 'utf8'));
   const goal = rows[0].indexOf('goal');
   if (goal < 0) throw new Error(`data/jbb-behaviors/${kind}-behaviors.csv has no 'goal' column.`);
-  return rows.slice(1).filter((r) => r.length > goal).map((r) => r[goal]);
+  return rows
+    .slice(1)
+    .filter((r) => r.length > goal)
+    .map((r) => r[goal]);
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */

@@ -9,11 +9,11 @@ import type { CaaPoint, SweepResult } from './sweep';
 
 /** docs/method.md, "Published results": refusal on the 100 JBB harmful goals before (m = 1) and after (m = 0). */
 export const PUBLISHED: readonly { model: string; before: number; after: number }[] = [
-  { model: 'Llama-3.2-1B-Instruct', before: 0.90, after: 0.34 },
+  { model: 'Llama-3.2-1B-Instruct', before: 0.9, after: 0.34 },
   { model: 'Llama-3.2-3B-Instruct', before: 0.84, after: 0.47 },
   { model: 'Llama-3.1-70B-Instruct', before: 0.86, after: 0.18 },
   { model: 'Qwen2.5-1.5B-Instruct', before: 0.93, after: 0.12 },
-  { model: 'Qwen2.5-3B-Instruct', before: 0.90, after: 0.58 },
+  { model: 'Qwen2.5-3B-Instruct', before: 0.9, after: 0.58 },
   { model: 'Qwen2.5-7B-Instruct', before: 0.87, after: 0.02 },
   { model: 'Qwen2.5-72B-Instruct', before: 0.78, after: 0.08 },
 ];
@@ -63,8 +63,11 @@ export function renderReproduceReport(r: ReportInput): string {
   const controlAfter = at(s.control, 0);
   if (controlAfter && before) {
     const change = Math.round(Math.abs(controlAfter.refusalRate - before.refusalRate) * 100);
-    out.push('', `Random control (${s.controlNeurons.length} random neurons, same layers, seed ${s.settings.seed}) at m = 0: ` +
-      `refusal ${pct(controlAfter.refusalRate)}, a change of ${change} points (the paper's draft: under 3 points).`);
+    out.push(
+      '',
+      `Random control (${s.controlNeurons.length} random neurons, same layers, seed ${s.settings.seed}) at m = 0: ` +
+        `refusal ${pct(controlAfter.refusalRate)}, a change of ${change} points (the paper's draft: under 3 points).`,
+    );
   }
   out.push('', '## The sweep', '');
   out.push('| m | refusal | quality | first-token KL | control refusal | control quality | control KL |');
@@ -74,8 +77,12 @@ export function renderReproduceReport(r: ReportInput): string {
     out.push(`| ${p.multiplier} | ${pct(p.refusalRate)} | ${q(p.quality)} | ${klText(p.kl)} | ${pct(c?.refusalRate)} | ${q(c?.quality)} | ${klText(c?.kl)} |`);
   });
   if (s.caa) {
-    out.push('', 'CAA baseline (per-layer mean difference of the MLP output, added as alpha * v at every layer and position; ' +
-      'alpha = m - 1, so alpha = -1 faces ablation). The paper: CAA quality falls below 0.60 on six of eight instruct models.', '');
+    out.push(
+      '',
+      'CAA baseline (per-layer mean difference of the MLP output, added as alpha * v at every layer and position; ' +
+        'alpha = m - 1, so alpha = -1 faces ablation). The paper: CAA quality falls below 0.60 on six of eight instruct models.',
+      '',
+    );
     out.push('| alpha | refusal | quality | first-token KL |');
     out.push('|---|---|---|---|');
     for (const p of s.caa as CaaPoint[]) out.push(`| ${p.alpha} | ${pct(p.refusalRate)} | ${q(p.quality)} | ${klText(p.kl)} |`);
@@ -84,7 +91,12 @@ export function renderReproduceReport(r: ReportInput): string {
   for (const note of a.notes) out.push(`- ${note}`);
   const perLayer = new Map<number, number>();
   for (const n of a.neurons) perLayer.set(n.layer, (perLayer.get(n.layer) ?? 0) + 1);
-  out.push(`- Neurons per layer: ${[...perLayer].sort((x, y) => x[0] - y[0]).map(([l, c]) => `L${l} ${c}`).join(', ')}`);
+  out.push(
+    `- Neurons per layer: ${[...perLayer]
+      .sort((x, y) => x[0] - y[0])
+      .map(([l, c]) => `L${l} ${c}`)
+      .join(', ')}`,
+  );
   const inverted = a.pairs.filter((p) => p.contribution < 0).length;
   out.push(`- Discovery pairs with a negative contribution: ${inverted} of ${a.pairs.length}`);
   out.push('', '## Sample answers', '');
@@ -97,8 +109,11 @@ export function renderReproduceReport(r: ReportInput): string {
     out.push('');
   }
   out.push('## Time', '');
-  out.push(`Attribution: model load ${secs(a.timings.loadMs)}, forward passes ${secs(a.timings.forwardMs)}, everything else ${secs(a.timings.otherMs)}. ` +
-    `Sweep: generation ${secs(s.timings.generateMs)}, KL ${secs(s.timings.klMs)}, CAA vectors ${secs(s.timings.caaVectorsMs)}.`, '');
+  out.push(
+    `Attribution: model load ${secs(a.timings.loadMs)}, forward passes ${secs(a.timings.forwardMs)}, everything else ${secs(a.timings.otherMs)}. ` +
+      `Sweep: generation ${secs(s.timings.generateMs)}, KL ${secs(s.timings.klMs)}, CAA vectors ${secs(s.timings.caaVectorsMs)}.`,
+    '',
+  );
   return out.join('\n');
 }
 
@@ -114,9 +129,11 @@ function escape(text: string): string {
 /** How the circuit's prompts were formatted, in words (circuit.json's settings.template and templateDate). */
 export function formattingNote(settings: CircuitSettings): string {
   switch (settings.template) {
-    case 'raw': return 'raw text (no chat template)';
+    case 'raw':
+      return 'raw text (no chat template)';
     case 'reference':
       return `as the reference implementation (template by model name, rendered with the date ${String(settings.templateDate ?? 'of the run')}, special tokens added again)`;
-    default: return 'the chat template rendered once, no special tokens added again, date pinned to 26 Jul 2024';
+    default:
+      return 'the chat template rendered once, no special tokens added again, date pinned to 26 Jul 2024';
   }
 }

@@ -130,9 +130,14 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   let circuit: Circuit | undefined;
   const info: InspectResult = await engine.inspect(model, { signal });
   // Before attribute or any generation: an evaluation prompt that cannot fit would fail only at the end.
-  await checkPromptLengths(ctx, info, evaluation.prompts.map((text, i) => ({
-    spec: promptSpec(text, pairs.header), where: evaluation.where?.[i] ?? `evaluation prompt ${i + 1} (${evaluation.description})`,
-  })));
+  await checkPromptLengths(
+    ctx,
+    info,
+    evaluation.prompts.map((text, i) => ({
+      spec: promptSpec(text, pairs.header),
+      where: evaluation.where?.[i] ?? `evaluation prompt ${i + 1} (${evaluation.description})`,
+    })),
+  );
   if (opts.circuit) {
     const given = opts.circuit;
     const source: CircuitFile = 'version' in given ? { file: opts.circuitFile ?? 'the circuit', circuit: given, neurons: given.neurons } : given;
@@ -170,9 +175,7 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
     return variants.length - 1;
   };
   const circuitIdx = multipliers.map((m) => variantOf('circuit', m === 1 ? undefined : { neurons: circuitNeurons, multiplier: m }));
-  const controlIdx = controlKind === 'random'
-    ? multipliers.map((m) => variantOf('control', m === 1 ? undefined : { neurons: controlNeurons, multiplier: m }))
-    : [];
+  const controlIdx = controlKind === 'random' ? multipliers.map((m) => variantOf('control', m === 1 ? undefined : { neurons: controlNeurons, multiplier: m })) : [];
   const caaIdx = (alphas ?? []).map((a) => {
     if (a === 0) return 0;
     // One scaled vector per layer, shared by every row of this alpha (structured clone sends it once).
@@ -187,7 +190,12 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
   const genStart = performance.now();
   const generated = await engine.generate(
     { model, rows, maxNewTokens, batchSize: opts.batchSize },
-    { signal, onProgress: (p) => { if (p.stage === 'generate') ctx.onProgress?.({ stage: 'generation', done: p.done, total: p.total }); } },
+    {
+      signal,
+      onProgress: (p) => {
+        if (p.stage === 'generate') ctx.onProgress?.({ stage: 'generation', done: p.done, total: p.total });
+      },
+    },
   );
   const generateMs = performance.now() - genStart;
   const answers: string[][] = variants.map(() => new Array<string>(specs.length));
@@ -223,8 +231,14 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
       source: attribute ? null : (opts.circuitFile ?? 'circuit.json'),
     },
     settings: {
-      multipliers, detector: detector.name, maxNewTokens, eval: evaluation.description,
-      evalPrompts: evaluation.prompts.length, klPrompts: evaluation.klPrompts.length, control: controlKind, seed,
+      multipliers,
+      detector: detector.name,
+      maxNewTokens,
+      eval: evaluation.description,
+      evalPrompts: evaluation.prompts.length,
+      klPrompts: evaluation.klPrompts.length,
+      control: controlKind,
+      seed,
       ...(alphas ? { alphas } : {}),
     },
     points,
@@ -239,13 +253,7 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
 }
 
 /** Mean first-token KL(base || steered) per variant (0 for the base itself); null without prompts. */
-async function klPerVariant(
-  ctx: JobContext,
-  pairs: PairsInput,
-  prompts: readonly string[],
-  variants: readonly Variant[],
-  batchSize: number | undefined,
-): Promise<(number | null)[]> {
+async function klPerVariant(ctx: JobContext, pairs: PairsInput, prompts: readonly string[], variants: readonly Variant[], batchSize: number | undefined): Promise<(number | null)[]> {
   if (prompts.length === 0) return variants.map(() => null);
   const specs = prompts.map((t) => promptSpec(t, pairs.header));
   const logitsOf = async (steering: Steering | undefined, stage: string, done: number): Promise<Float32Array[]> => {
@@ -255,9 +263,16 @@ async function klPerVariant(
       (b) => {
         if (!b.logits) throw new Error('The engine sent no logits.');
         const vocab = b.logits.length / b.indices.length;
-        b.indices.forEach((p, r) => { out[p] = b.logits!.slice(r * vocab, (r + 1) * vocab); });
+        b.indices.forEach((p, r) => {
+          out[p] = b.logits!.slice(r * vocab, (r + 1) * vocab);
+        });
       },
-      { signal: ctx.signal, onProgress: (p) => { if (p.stage === 'capture') ctx.onProgress?.({ stage, done: done + p.done, total: variants.length * specs.length }); } },
+      {
+        signal: ctx.signal,
+        onProgress: (p) => {
+          if (p.stage === 'capture') ctx.onProgress?.({ stage, done: done + p.done, total: variants.length * specs.length });
+        },
+      },
     );
     return out;
   };
@@ -282,7 +297,12 @@ async function caaVectorsOf(ctx: JobContext, pairs: PairsInput, info: InspectRes
     (b) => {
       rowsOf(b, info.hiddenSize, 'mlpOutputs').forEach((layers, r) => acc.addPrompt(b.indices[r] % 2 === 0 ? 'positive' : 'negative', layers));
     },
-    { signal: ctx.signal, onProgress: (p) => { if (p.stage === 'capture') ctx.onProgress?.({ stage: 'CAA vectors', done: p.done, total: p.total }); } },
+    {
+      signal: ctx.signal,
+      onProgress: (p) => {
+        if (p.stage === 'capture') ctx.onProgress?.({ stage: 'CAA vectors', done: p.done, total: p.total });
+      },
+    },
   );
   return acc.vectors();
 }

@@ -24,11 +24,19 @@ export function lintWithContributions(parsed: ParsedPairs, contributions: PairCo
   for (const c of finite) {
     const pair = byLine.get(c.line)!;
     if (c.contribution < 0) {
-      out.push({ range: pair.range, severity: 'warning', code: 'CNA012',
-        message: `Inverted pair: its own difference points against the circuit (contribution ${formatShare(c.contribution)}); check that the + side shows the behaviour, or swap the sides.` });
+      out.push({
+        range: pair.range,
+        severity: 'warning',
+        code: 'CNA012',
+        message: `Inverted pair: its own difference points against the circuit (contribution ${formatShare(c.contribution)}); check that the + side shows the behaviour, or swap the sides.`,
+      });
     } else if (median > 0 && c.contribution > DOMINANT_FACTOR * median) {
-      out.push({ range: pair.range, severity: 'warning', code: 'CNA013',
-        message: `Dominant pair: it carries ${formatShare(c.contribution)} of the separation, ${(c.contribution / median).toFixed(1)}x the median pair; the circuit leans on it, so add pairs like it or check it is not an outlier.` });
+      out.push({
+        range: pair.range,
+        severity: 'warning',
+        code: 'CNA013',
+        message: `Dominant pair: it carries ${formatShare(c.contribution)} of the separation, ${(c.contribution / median).toFixed(1)}x the median pair; the circuit leans on it, so add pairs like it or check it is not an outlier.`,
+      });
     }
   }
   return sortDiagnostics(out);

@@ -1,9 +1,7 @@
 /** Directive names and their value parsers (docs/cnapairs.md, "Directives"). */
 import type { DirectiveName, DirectiveValue, Split, TopValue } from './types';
 
-export const DIRECTIVE_NAMES: readonly DirectiveName[] = [
-  'feature', 'model', 'template', 'system', 'top', 'exclude-layers', 'multipliers', 'split',
-];
+export const DIRECTIVE_NAMES: readonly DirectiveName[] = ['feature', 'model', 'template', 'system', 'top', 'exclude-layers', 'multipliers', 'split'];
 
 /** Directives that describe the whole file; only `@split` changes meaning along the file. */
 export const HEADER_DIRECTIVES: ReadonlySet<string> = new Set(DIRECTIVE_NAMES.filter((n) => n !== 'split'));
@@ -20,26 +18,20 @@ export function parseDirectiveValue(name: DirectiveName, raw: string): ValueResu
     case 'feature':
     case 'model':
     case 'system':
-      return raw === ''
-        ? { ok: false, message: `@${name} needs a value, e.g. ${example(name)}.` }
-        : { ok: true, value: { name, value: raw } };
+      return raw === '' ? { ok: false, message: `@${name} needs a value, e.g. ${example(name)}.` } : { ok: true, value: { name, value: raw } };
     case 'template':
       return raw === 'chat' || raw === 'raw' || raw === 'reference'
         ? { ok: true, value: { name, value: raw } }
         : { ok: false, message: `@template must be 'chat', 'raw' or 'reference', not '${raw}'.` };
     case 'split':
-      return raw === 'discover' || raw === 'eval'
-        ? { ok: true, value: { name, value: raw as Split } }
-        : { ok: false, message: `@split must be 'discover' or 'eval', not '${raw}'.` };
+      return raw === 'discover' || raw === 'eval' ? { ok: true, value: { name, value: raw as Split } } : { ok: false, message: `@split must be 'discover' or 'eval', not '${raw}'.` };
     case 'top': {
       const top = parseTop(raw);
-      return top ? { ok: true, value: { name, value: top } }
-        : { ok: false, message: `@top ${TOP_RULE}, not '${raw}'.` };
+      return top ? { ok: true, value: { name, value: top } } : { ok: false, message: `@top ${TOP_RULE}, not '${raw}'.` };
     }
     case 'exclude-layers': {
       const layers = parseLayers(raw);
-      return layers ? { ok: true, value: { name, value: layers } }
-        : { ok: false, message: `@exclude-layers ${LAYERS_RULE}, not '${raw}'.` };
+      return layers ? { ok: true, value: { name, value: layers } } : { ok: false, message: `@exclude-layers ${LAYERS_RULE}, not '${raw}'.` };
     }
     case 'multipliers': {
       const ms = parseNumberList(raw, { what: 'multiplier', min: 0 });
@@ -80,10 +72,7 @@ export function parseWholeNumber(raw: string): number | undefined {
  * A list of numbers separated by commas or spaces (`0, 0.5 1`), each given once: an empty entry (`0,,1`), a
  * repeated value (it would run twice) or one below `min` is an error with a message saying which.
  */
-export function parseNumberList(
-  raw: string,
-  opts: { what: string; min?: number },
-): { ok: true; value: number[] } | { ok: false; message: string } {
+export function parseNumberList(raw: string, opts: { what: string; min?: number }): { ok: true; value: number[] } | { ok: false; message: string } {
   const example = opts.min !== undefined && opts.min >= 0 ? '0 0.5 1' : '-1 0 1';
   const text = raw.trim();
   if (text === '') return { ok: false, message: `the ${opts.what} list is empty: give numbers such as ${example}.` };

@@ -55,7 +55,8 @@ export function deletePair(parsed: ParsedPairs, pair: Pair): Fix {
 /** Swaps the `+` and `-` markers, so each prompt changes side and nothing else moves. */
 export function swapSides(pair: Pair): Fix {
   const marker = (p: Position, text: string): TextEdit => ({
-    range: { start: p, end: { line: p.line, character: p.character + 1 } }, newText: text,
+    range: { start: p, end: { line: p.line, character: p.character + 1 } },
+    newText: text,
   });
   return { title: 'Swap the positive and negative prompts', edits: [marker(pair.positive.marker, '-'), marker(pair.negative.marker, '+')] };
 }
@@ -87,14 +88,12 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
   const breaks = /\r\n|\r|\n/g;
   for (let m = breaks.exec(text); m; m = breaks.exec(text)) starts.push(m.index + m[0].length);
   const offset = (p: Position): number => Math.min(starts[Math.min(p.line, starts.length - 1)] + p.character, text.length);
-  const sorted = edits.map((e) => ({ from: offset(e.range.start), to: offset(e.range.end), text: e.newText }))
-    .sort((x, y) => y.from - x.from);
+  const sorted = edits.map((e) => ({ from: offset(e.range.start), to: offset(e.range.end), text: e.newText })).sort((x, y) => y.from - x.from);
   let out = text;
   for (const e of sorted) out = out.slice(0, e.from) + e.text + out.slice(e.to);
   return out;
 }
 
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character
-    && a.end.line === b.end.line && a.end.character === b.end.character;
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }

@@ -29,14 +29,21 @@ export function lintPairs(parsed: ParsedPairs, context: LintContext = {}): Pairs
   const count = context.countTokens ?? countWords;
   const unit = context.countTokens ? 'tokens' : 'words';
   const measured: Measured[] = parsed.pairs.map((pair) => ({
-    pair, positiveLength: count(pair.positive.text), negativeLength: count(pair.negative.text),
-    positive: normalise(pair.positive.text), negative: normalise(pair.negative.text),
+    pair,
+    positiveLength: count(pair.positive.text),
+    negativeLength: count(pair.negative.text),
+    positive: normalise(pair.positive.text),
+    negative: normalise(pair.negative.text),
   }));
   const out = [...parsed.diagnostics];
   identicalSides(measured, out);
   duplicates(measured, out);
   lengthImbalance(measured, unit, out);
-  confounds(measured.filter((m) => m.pair.split === 'discover'), unit, out);
+  confounds(
+    measured.filter((m) => m.pair.split === 'discover'),
+    unit,
+    out,
+  );
   nearDuplicates(measured, out);
   fewPairs(parsed, out);
   longPrompts(measured, unit, context, out);
@@ -50,16 +57,19 @@ export function lintText(text: string, context: LintContext = {}): { parsed: Par
 }
 
 export function sortDiagnostics(ds: PairsDiagnostic[]): PairsDiagnostic[] {
-  return ds.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
-    || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return ds.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
 /** CNA004: both sides say the same thing, so the pair contrasts nothing. */
 function identicalSides(measured: Measured[], out: PairsDiagnostic[]): void {
   for (const { pair: p, positive, negative } of measured) {
     if (positive === negative) {
-      out.push({ range: p.range, severity: 'error', code: 'CNA004',
-        message: 'The positive and negative prompts are the same (ignoring case and white space), so the pair contrasts nothing: change the negative so that it lacks the behaviour.' });
+      out.push({
+        range: p.range,
+        severity: 'error',
+        code: 'CNA004',
+        message: 'The positive and negative prompts are the same (ignoring case and white space), so the pair contrasts nothing: change the negative so that it lacks the behaviour.',
+      });
     }
   }
 }
@@ -73,20 +83,27 @@ function duplicates(measured: Measured[], out: PairsDiagnostic[]): void {
     const key = pos + '\u0000' + neg;
     const twin = seenPairs.get(key);
     if (twin) {
-      out.push({ range: p.range, severity: 'warning', code: 'CNA005',
-        message: `This pair repeats the pair on line ${twin.line + 1}: delete it; a repeated pair adds weight, not information.` });
+      out.push({ range: p.range, severity: 'warning', code: 'CNA005', message: `This pair repeats the pair on line ${twin.line + 1}: delete it; a repeated pair adds weight, not information.` });
     } else {
       seenPairs.set(key, p);
     }
     const asNegative = negatives.get(pos);
     if (asNegative && pos !== neg) {
-      out.push({ range: p.positive.range, severity: 'warning', code: 'CNA005',
-        message: `This positive prompt is the negative prompt of the pair on line ${asNegative.line + 1}: the two pairs contradict each other; remove or change one of them.` });
+      out.push({
+        range: p.positive.range,
+        severity: 'warning',
+        code: 'CNA005',
+        message: `This positive prompt is the negative prompt of the pair on line ${asNegative.line + 1}: the two pairs contradict each other; remove or change one of them.`,
+      });
     }
     const asPositive = positives.get(neg);
     if (asPositive && pos !== neg) {
-      out.push({ range: p.negative.range, severity: 'warning', code: 'CNA005',
-        message: `This negative prompt is the positive prompt of the pair on line ${asPositive.line + 1}: the two pairs contradict each other; remove or change one of them.` });
+      out.push({
+        range: p.negative.range,
+        severity: 'warning',
+        code: 'CNA005',
+        message: `This negative prompt is the positive prompt of the pair on line ${asPositive.line + 1}: the two pairs contradict each other; remove or change one of them.`,
+      });
     }
     if (!positives.has(pos)) positives.set(pos, p);
     if (!negatives.has(neg)) negatives.set(neg, p);
@@ -100,8 +117,12 @@ function lengthImbalance(measured: Measured[], unit: string, out: PairsDiagnosti
     const shorter = Math.min(p, n);
     if (longer > 2 * shorter && longer - shorter >= 8) {
       const range = p > n ? pair.positive.range : pair.negative.range;
-      out.push({ range, severity: 'warning', code: 'CNA006',
-        message: `Length imbalance: the positive has ${p} ${unit}, the negative ${n}: length is then a confound; make the two sides about as long.` });
+      out.push({
+        range,
+        severity: 'warning',
+        code: 'CNA006',
+        message: `Length imbalance: the positive has ${p} ${unit}, the negative ${n}: length is then a confound; make the two sides about as long.`,
+      });
     }
   }
 }
@@ -142,11 +163,16 @@ function confounds(measured: Measured[], unit: string, out: PairsDiagnostic[]): 
       }
     }
     for (const [count, side, other, first] of [
-      [onlyPositive, 'positive', 'negative', firstPositive], [onlyNegative, 'negative', 'positive', firstNegative],
+      [onlyPositive, 'positive', 'negative', firstPositive],
+      [onlyNegative, 'negative', 'positive', firstNegative],
     ] as const) {
       if (count >= need && first) {
-        out.push({ range: first.range, severity: 'warning', code: 'CNA007',
-          message: `Confound: in ${count} of ${n} discovery pairs the ${side} prompt ${f.describe} and the ${other} does not, so the circuit may learn that instead of the behaviour; vary it on both sides.` });
+        out.push({
+          range: first.range,
+          severity: 'warning',
+          code: 'CNA007',
+          message: `Confound: in ${count} of ${n} discovery pairs the ${side} prompt ${f.describe} and the ${other} does not, so the circuit may learn that instead of the behaviour; vary it on both sides.`,
+        });
       }
     }
   }
@@ -156,8 +182,12 @@ function confounds(measured: Measured[], unit: string, out: PairsDiagnostic[]): 
   if (meanNegative > 0 && meanPositive > 0 && (ratio >= 1.5 || ratio <= 1 / 1.5)) {
     const longer = ratio >= 1.5 ? 'positive' : 'negative';
     const shorter = ratio >= 1.5 ? 'negative' : 'positive';
-    out.push({ range: measured[0].pair.range, severity: 'warning', code: 'CNA007',
-      message: `Confound: ${longer} prompts are on average ${Math.max(ratio, 1 / ratio).toFixed(1)}x longer than ${shorter} ones (${meanPositive.toFixed(1)} vs ${meanNegative.toFixed(1)} ${unit}), so the circuit may learn length; balance the lengths.` });
+    out.push({
+      range: measured[0].pair.range,
+      severity: 'warning',
+      code: 'CNA007',
+      message: `Confound: ${longer} prompts are on average ${Math.max(ratio, 1 / ratio).toFixed(1)}x longer than ${shorter} ones (${meanPositive.toFixed(1)} vs ${meanNegative.toFixed(1)} ${unit}), so the circuit may learn length; balance the lengths.`,
+    });
   }
 }
 
@@ -172,8 +202,12 @@ function nearDuplicates(measured: Measured[], out: PairsDiagnostic[]): void {
     return { positive, negative };
   });
   for (const [earlier, later] of findNearDuplicates(items, 0.9)) {
-    out.push({ range: pairs[later].range, severity: 'warning', code: 'CNA008',
-      message: `Near-duplicate of the pair on line ${pairs[earlier].line + 1} (over 90% of the words shared on both sides): it adds weight, not information; delete it or vary it.` });
+    out.push({
+      range: pairs[later].range,
+      severity: 'warning',
+      code: 'CNA008',
+      message: `Near-duplicate of the pair on line ${pairs[earlier].line + 1} (over 90% of the words shared on both sides): it adds weight, not information; delete it or vary it.`,
+    });
   }
 }
 
@@ -183,8 +217,12 @@ function fewPairs(parsed: ParsedPairs, out: PairsDiagnostic[]): void {
   if (n >= MIN_DISCOVERY_PAIRS) return;
   const first = parsed.pairs.find((p) => p.split === 'discover');
   const range: Range = first ? first.range : { start: { line: 0, character: 0 }, end: { line: 0, character: parsed.lines[0].length } };
-  out.push({ range, severity: 'information', code: 'CNA010',
-    message: `Only ${n} discovery pair${n === 1 ? '' : 's'}: the circuit will be noisy; add pairs until there are at least ${MIN_DISCOVERY_PAIRS} (dozens are better).` });
+  out.push({
+    range,
+    severity: 'information',
+    code: 'CNA010',
+    message: `Only ${n} discovery pair${n === 1 ? '' : 's'}: the circuit will be noisy; add pairs until there are at least ${MIN_DISCOVERY_PAIRS} (dozens are better).`,
+  });
 }
 
 /** CNA011: a prompt that does not fit the model's context or the `cna.maxPromptTokens` limit. */
@@ -194,10 +232,17 @@ function longPrompts(measured: Measured[], unit: string, context: LintContext, o
   const limit = Math.min(setting, contextLength);
   const why = contextLength < setting ? `the model's context length (${contextLength})` : `the cna.maxPromptTokens limit (${setting})`;
   for (const { pair, positiveLength, negativeLength } of measured) {
-    for (const [prompt, length] of [[pair.positive, positiveLength], [pair.negative, negativeLength]] as const) {
+    for (const [prompt, length] of [
+      [pair.positive, positiveLength],
+      [pair.negative, negativeLength],
+    ] as const) {
       if (length > limit) {
-        out.push({ range: prompt.range, severity: 'warning', code: 'CNA011',
-          message: `This prompt has ${length} ${unit}, more than ${why}: shorten it${contextLength < setting ? '' : ', or raise the setting'}.` });
+        out.push({
+          range: prompt.range,
+          severity: 'warning',
+          code: 'CNA011',
+          message: `This prompt has ${length} ${unit}, more than ${why}: shorten it${contextLength < setting ? '' : ', or raise the setting'}.`,
+        });
       }
     }
   }

@@ -31,12 +31,21 @@ export function findNearDuplicates(items: (PairTexts | undefined)[], threshold =
     return positive.length > 0 && negative.length > 0 ? { positive, negative } : undefined;
   });
   // Rank each side's words rarest first, so prefixes hold rare words and candidate lists stay short.
-  const rankPositive = rarestFirst(sets.map((s) => s?.positive), vocabulary.size);
-  const rankNegative = rarestFirst(sets.map((s) => s?.negative), vocabulary.size);
-  const ranked = sets.map((s) => s && {
-    positive: sortNumbers(s.positive.map((id) => rankPositive[id])),
-    negative: sortNumbers(s.negative.map((id) => rankNegative[id])),
-  });
+  const rankPositive = rarestFirst(
+    sets.map((s) => s?.positive),
+    vocabulary.size,
+  );
+  const rankNegative = rarestFirst(
+    sets.map((s) => s?.negative),
+    vocabulary.size,
+  );
+  const ranked = sets.map(
+    (s) =>
+      s && {
+        positive: sortNumbers(s.positive.map((id) => rankPositive[id])),
+        negative: sortNumbers(s.negative.map((id) => rankNegative[id])),
+      },
+  );
   const weight = wordWeights(vocabulary.size);
   const small = smallLimit(threshold);
 
@@ -168,7 +177,9 @@ function rarestFirst(sets: (number[] | undefined)[], size: number): Int32Array {
   for (const s of sets) if (s) for (const id of s) frequency[id]++;
   const order = Int32Array.from({ length: size }, (_, i) => i).sort((a, b) => frequency[a] - frequency[b] || a - b);
   const rankOf = new Int32Array(size);
-  order.forEach((id, rank) => { rankOf[id] = rank; });
+  order.forEach((id, rank) => {
+    rankOf[id] = rank;
+  });
   return rankOf;
 }
 

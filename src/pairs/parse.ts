@@ -3,10 +3,7 @@
  * read and a diagnostic with an exact range for every structural problem.
  */
 import { closestDirective, DIRECTIVE_NAMES, HEADER_DIRECTIVES, isDirectiveName, parseDirectiveValue } from './directives';
-import type {
-  Block, Directive, DirectiveValue, Header, Pair, PairsDiagnostic, ParsedPairs, Position, Prompt, Range, RuleCode,
-  Section, Severity, Side, Split,
-} from './types';
+import type { Block, Directive, DirectiveValue, Header, Pair, PairsDiagnostic, ParsedPairs, Position, Prompt, Range, RuleCode, Section, Severity, Side, Split } from './types';
 
 const BOM = '\uFEFF';
 
@@ -68,7 +65,10 @@ export function parsePairs(text: string): ParsedPairs {
     const first = prompts[0];
     const last = prompts[prompts.length - 1];
     const block: Block = {
-      prompts, range: { start: first.range.start, end: last.range.end }, startLine: first.startLine, endLine: last.endLine,
+      prompts,
+      range: { start: first.range.start, end: last.range.end },
+      startLine: first.startLine,
+      endLine: last.endLine,
     };
     blocks.push(block);
     const positives = prompts.filter((p) => p.side === 'positive');
@@ -78,17 +78,20 @@ export function parsePairs(text: string): ParsedPairs {
       for (const extra of same.slice(1)) {
         valid = false;
         const side = extra.side;
-        report(extra.range, 'error', 'CNA002',
+        report(
+          extra.range,
+          'error',
+          'CNA002',
           `A second ${side} prompt in one pair (the first is on line ${same[0].startLine + 1}): a blank line is ` +
-          'probably missing between two pairs; separate the pairs with a blank line, or remove the extra prompt.');
+            'probably missing between two pairs; separate the pairs with a blank line, or remove the extra prompt.',
+        );
       }
     }
     if (positives.length === 0 || negatives.length === 0) {
       valid = false;
       const missing = positives.length === 0 ? 'positive (+)' : 'negative (-)';
       const has = positives.length === 0 ? 'negative' : 'positive';
-      report(block.range, 'error', 'CNA001',
-        `Unpaired ${has} prompt: add the ${missing} prompt of this pair right next to it (no blank line between).`);
+      report(block.range, 'error', 'CNA001', `Unpaired ${has} prompt: add the ${missing} prompt of this pair right next to it (no blank line between).`);
     }
     for (const p of prompts) {
       if (p.text.trim() === '') {
@@ -99,8 +102,15 @@ export function parsePairs(text: string): ParsedPairs {
     if (valid) {
       const section = sectionIndex >= 0 ? sections[sectionIndex].title : undefined;
       pairs.push({
-        index: pairs.length, positive: positives[0], negative: negatives[0], range: block.range, line: block.startLine,
-        endLine: block.endLine, section, sectionIndex, split,
+        index: pairs.length,
+        positive: positives[0],
+        negative: negatives[0],
+        range: block.range,
+        line: block.startLine,
+        endLine: block.endLine,
+        section,
+        sectionIndex,
+        split,
       });
     }
   };
@@ -134,11 +144,9 @@ export function parsePairs(text: string): ParsedPairs {
     if (HEADER_DIRECTIVES.has(name)) {
       const earlier = headerLines.get(name);
       if (earlier !== undefined) {
-        report(directive.range, 'warning', 'CNA014',
-          `@${name} is set twice (also on line ${earlier + 1}); this later value wins: remove one of them.`);
+        report(directive.range, 'warning', 'CNA014', `@${name} is set twice (also on line ${earlier + 1}); this later value wins: remove one of them.`);
       } else if (seenPrompt) {
-        report(directive.range, 'warning', 'CNA014',
-          `@${name} applies to the whole file: move it to the header, above the first pair.`);
+        report(directive.range, 'warning', 'CNA014', `@${name} applies to the whole file: move it to the header, above the first pair.`);
       }
       headerLines.set(name, i);
     }
@@ -163,9 +171,12 @@ export function parsePairs(text: string): ParsedPairs {
         draft.textEnd = pos(i, end);
         draft.endLine = i;
       } else {
-        report({ start: pos(i, start), end: pos(i, end) }, 'error', 'CNA015',
-          'An indented line continues the prompt above, but there is none here: start the line with \'+ \' or ' +
-          '\'- \', or remove the blank line that separates it from its prompt.');
+        report(
+          { start: pos(i, start), end: pos(i, end) },
+          'error',
+          'CNA015',
+          "An indented line continues the prompt above, but there is none here: start the line with '+ ' or " + "'- ', or remove the blank line that separates it from its prompt.",
+        );
       }
       continue;
     }
@@ -175,7 +186,8 @@ export function parsePairs(text: string): ParsedPairs {
         const titleStart = content.length - content.slice(2).trimStart().length;
         const title = content.slice(titleStart, end);
         sections.push({
-          title, line: i,
+          title,
+          line: i,
           headingRange: { start: pos(i, 0), end: pos(i, end) },
           titleRange: { start: pos(i, Math.min(titleStart, end)), end: pos(i, end) },
           range: { start: pos(i, 0), end: pos(i, end) },
@@ -204,9 +216,13 @@ export function parsePairs(text: string): ParsedPairs {
       readDirective(i, content, end);
       continue;
     }
-    report({ start: pos(i, 0), end: pos(i, end) }, 'error', 'CNA015',
-      'This line is not a prompt, directive, heading or comment: start it with \'+ \' (positive), \'- \' ' +
-      '(negative), \'@\' (directive), \'## \' (section) or \'#\' (comment), or indent it to continue the prompt above.');
+    report(
+      { start: pos(i, 0), end: pos(i, end) },
+      'error',
+      'CNA015',
+      "This line is not a prompt, directive, heading or comment: start it with '+ ' (positive), '- ' " +
+        "(negative), '@' (directive), '## ' (section) or '#' (comment), or indent it to continue the prompt above.",
+    );
   }
   finishBlock();
   extendSections(sections, lines, bom);
@@ -216,14 +232,29 @@ export function parsePairs(text: string): ParsedPairs {
 
 function applyHeader(header: Header, v: DirectiveValue): void {
   switch (v.name) {
-    case 'feature': header.feature = v.value; break;
-    case 'model': header.model = v.value; break;
-    case 'template': header.template = v.value; break;
-    case 'system': header.system = v.value; break;
-    case 'top': header.top = v.value; break;
-    case 'exclude-layers': header.excludeLayers = v.value; break;
-    case 'multipliers': header.multipliers = v.value; break;
-    case 'split': break;
+    case 'feature':
+      header.feature = v.value;
+      break;
+    case 'model':
+      header.model = v.value;
+      break;
+    case 'template':
+      header.template = v.value;
+      break;
+    case 'system':
+      header.system = v.value;
+      break;
+    case 'top':
+      header.top = v.value;
+      break;
+    case 'exclude-layers':
+      header.excludeLayers = v.value;
+      break;
+    case 'multipliers':
+      header.multipliers = v.value;
+      break;
+    case 'split':
+      break;
   }
 }
 

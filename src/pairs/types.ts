@@ -18,9 +18,7 @@ export type Severity = 'error' | 'warning' | 'information';
 /** Whether a pair is used to find the circuit or held out to evaluate it (`@split`). */
 export type Split = 'discover' | 'eval';
 
-export type RuleCode =
-  | 'CNA001' | 'CNA002' | 'CNA003' | 'CNA004' | 'CNA005' | 'CNA006' | 'CNA007' | 'CNA008' | 'CNA009'
-  | 'CNA010' | 'CNA011' | 'CNA012' | 'CNA013' | 'CNA014' | 'CNA015';
+export type RuleCode = 'CNA001' | 'CNA002' | 'CNA003' | 'CNA004' | 'CNA005' | 'CNA006' | 'CNA007' | 'CNA008' | 'CNA009' | 'CNA010' | 'CNA011' | 'CNA012' | 'CNA013' | 'CNA014' | 'CNA015';
 
 export interface PairsDiagnostic {
   range: Range;

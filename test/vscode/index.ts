@@ -11,7 +11,10 @@ export function run(): Promise<void> {
   const grep = process.env.CNA_VSCODE_GREP;
   if (grep) mocha.grep(grep);
   const suiteDir = path.join(__dirname, 'suite', ...(process.env.CNA_VSCODE_TRUST === 'untrusted' ? ['untrusted'] : []));
-  for (const file of fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of fs
+    .readdirSync(suiteDir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(suiteDir, file));
   }
   return new Promise((resolve, reject) => {
@@ -20,10 +23,7 @@ export function run(): Promise<void> {
       const passed = runner.stats?.passes ?? 0;
       const failed = failures;
       console.log(`vscode-suite: ${passed} passed, ${failed} failed`);
-      reportResult({ passed, failed, failures: failedTitles }).then(
-        () => (failed > 0 ? reject(new Error(`${failed} test(s) failed`)) : resolve()),
-        reject,
-      );
+      reportResult({ passed, failed, failures: failedTitles }).then(() => (failed > 0 ? reject(new Error(`${failed} test(s) failed`)) : resolve()), reject);
     });
     runner.on('fail', (t, err: Error) => failedTitles.push(`${t.fullTitle()}: ${err.message}`));
   });

@@ -36,8 +36,7 @@ export function renderPairs(host: HTMLElement, pairs: readonly ChartPair[], p: P
   const hc = p.kind === 'high-contrast';
   const sorted = orderPairs(pairs, o.order);
   let highlighted = o.highlighted;
-  const fill = (q: ChartPair): string =>
-    q.line === highlighted ? p.yellow : withAlpha(q.contribution >= 0 ? p.blue : p.orange, 0.8);
+  const fill = (q: ChartPair): string => (q.line === highlighted ? p.yellow : withAlpha(q.contribution >= 0 ? p.blue : p.orange, 0.8));
   const edge = (q: ChartPair): string => (q.line === highlighted ? p.foreground : hc ? p.foreground : 'transparent');
 
   const chart = new Chart(canvas, {
@@ -45,17 +44,28 @@ export function renderPairs(host: HTMLElement, pairs: readonly ChartPair[], p: P
       labels: sorted.map((q) => String(q.line)),
       datasets: [
         {
-          type: 'bar', label: 'contribution', yAxisID: 'y', order: 2,
+          type: 'bar',
+          label: 'contribution',
+          yAxisID: 'y',
+          order: 2,
           data: sorted.map((q, i) => ({ x: i, y: q.contribution })),
-          backgroundColor: sorted.map(fill), borderColor: sorted.map(edge),
+          backgroundColor: sorted.map(fill),
+          borderColor: sorted.map(edge),
           borderWidth: sorted.map((q) => (q.line === highlighted ? 2 : hc ? 1 : 0)),
-          categoryPercentage: 0.9, barPercentage: 0.9,
+          categoryPercentage: 0.9,
+          barPercentage: 0.9,
         },
         {
-          type: 'line', label: 'overlap when left out', yAxisID: 'y2', order: 1,
+          type: 'line',
+          label: 'overlap when left out',
+          yAxisID: 'y2',
+          order: 1,
           data: sorted.map((q, i) => ({ x: i, y: q.leaveOneOutOverlap })),
-          showLine: false, pointRadius: sorted.length > 80 ? 1.5 : 3, pointStyle: 'rectRot',
-          backgroundColor: p.purple, borderColor: p.purple,
+          showLine: false,
+          pointRadius: sorted.length > 80 ? 1.5 : 3,
+          pointStyle: 'rectRot',
+          backgroundColor: p.purple,
+          borderColor: p.purple,
         },
       ],
     },
@@ -78,8 +88,10 @@ export function renderPairs(host: HTMLElement, pairs: readonly ChartPair[], p: P
       },
       scales: {
         x: {
-          type: 'category', ...axis(p, `pair (line in file)${o.order === 'contribution' ? ', largest contribution first' : ''}`),
-          grid: { display: false }, ticks: { ...axis(p).ticks, autoSkip: true, maxRotation: 0 },
+          type: 'category',
+          ...axis(p, `pair (line in file)${o.order === 'contribution' ? ', largest contribution first' : ''}`),
+          grid: { display: false },
+          ticks: { ...axis(p).ticks, autoSkip: true, maxRotation: 0 },
         },
         y: { type: 'linear', ...axis(p, 'contribution to the circuit') },
         y2: { type: 'linear', min: 0, max: 1, position: 'right', ...axis(p, 'leave-one-out overlap'), grid: { drawOnChartArea: false } },

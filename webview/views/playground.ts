@@ -50,14 +50,22 @@ export function createPlayground(initial: PlaygroundState, o: PlaygroundOptions)
   const presets = document.createElement('span');
   presets.className = 'presets';
   for (const m of [0, 1, 2]) {
-    presets.appendChild(button(`m = ${m}`, () => {
-      multiplier = m;
-      slider.value = String(m);
-      o.onChange(prompt, multiplier);
-      sync();
-    }, 'secondary'));
+    presets.appendChild(
+      button(
+        `m = ${m}`,
+        () => {
+          multiplier = m;
+          slider.value = String(m);
+          o.onChange(prompt, multiplier);
+          sync();
+        },
+        'secondary',
+      ),
+    );
   }
-  const run = button('Run', () => { if (prompt.trim()) o.onRun(prompt, multiplier); });
+  const run = button('Run', () => {
+    if (prompt.trim()) o.onRun(prompt, multiplier);
+  });
   const ring = progressRing();
   ring.hidden = true;
   controls.append(label, slider, value, meaning, presets, run, ring);

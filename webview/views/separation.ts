@@ -45,7 +45,10 @@ function layerList(a: AttributionView): number[] {
 }
 
 export function separationPoints(a: AttributionView): {
-  others: NeuronPoint[]; positive: NeuronPoint[]; negative: NeuronPoint[]; universal: NeuronPoint[];
+  others: NeuronPoint[];
+  positive: NeuronPoint[];
+  negative: NeuronPoint[];
+  universal: NeuronPoint[];
 } {
   const sizes = new Map<number, number>();
   const known = new Map<number, Map<number, number>>();
@@ -78,7 +81,10 @@ export function separationPoints(a: AttributionView): {
     (n.delta >= 0 ? positive : negative).push(p);
   }
   const universal = a.universal.map((u) => ({
-    x: xOf(u.layer, u.index, sizeOf(u.layer)), y: known.get(u.layer)?.get(u.index) ?? 0, layer: u.layer, index: u.index,
+    x: xOf(u.layer, u.index, sizeOf(u.layer)),
+    y: known.get(u.layer)?.get(u.index) ?? 0,
+    layer: u.layer,
+    index: u.index,
   }));
   positive.sort(byX);
   negative.sort(byX);
@@ -115,7 +121,9 @@ function layerBands(p: Palette, layers: number[], excluded: Set<number>, compact
 
 /** The scatter and the counts below share one y-axis width so their layer columns line up. */
 function fixWidth(compact: boolean): (scale: { width: number }) => void {
-  return (scale) => { scale.width = compact ? 34 : 76; };
+  return (scale) => {
+    scale.width = compact ? 34 : 76;
+  };
 }
 
 /** Log axis: label powers of ten only, short ("0.01", "1e-4"). */
@@ -159,37 +167,68 @@ export function renderSeparation(host: HTMLElement, a: AttributionView, p: Palet
   const pointRadius = o.compact ? 1.6 : 2.6;
   const scatterCanvas = document.createElement('canvas');
   scatterCanvas.setAttribute('role', 'img');
-  scatterCanvas.setAttribute('aria-label',
-    `|delta| of ${others.length} sampled neurons across ${layers.length} layers; ${a.neurons.length} circuit neurons highlighted`);
+  scatterCanvas.setAttribute('aria-label', `|delta| of ${others.length} sampled neurons across ${layers.length} layers; ${a.neurons.length} circuit neurons highlighted`);
   scatterBox.appendChild(scatterCanvas);
   const scatter = new Chart(scatterCanvas, {
     type: 'scatter',
     data: {
       datasets: [
         {
-          label: 'other neurons', data: others, order: 4,
-          pointRadius: o.compact ? 0.8 : 1.2, pointHoverRadius: 3, borderWidth: 0,
+          label: 'other neurons',
+          data: others,
+          order: 4,
+          pointRadius: o.compact ? 0.8 : 1.2,
+          pointHoverRadius: 3,
+          borderWidth: 0,
           backgroundColor: withAlpha(p.foreground, p.kind === 'light' ? 0.3 : hc ? 0.55 : 0.35),
         },
         {
-          label: 'universal (filtered out)', data: universal, order: 3,
-          pointRadius: pointRadius + 0.6, pointStyle: 'rectRot', borderWidth: hc ? 1.5 : 1,
-          backgroundColor: withAlpha(p.muted, 0.25), borderColor: p.muted,
+          label: 'universal (filtered out)',
+          data: universal,
+          order: 3,
+          pointRadius: pointRadius + 0.6,
+          pointStyle: 'rectRot',
+          borderWidth: hc ? 1.5 : 1,
+          backgroundColor: withAlpha(p.muted, 0.25),
+          borderColor: p.muted,
         },
         {
-          label: 'circuit, Δ > 0', data: positive, order: 1, pointRadius, borderWidth: hc ? 1.5 : 0.8,
-          backgroundColor: withAlpha(p.red, 0.85), borderColor: hc ? p.foreground : p.red,
+          label: 'circuit, Δ > 0',
+          data: positive,
+          order: 1,
+          pointRadius,
+          borderWidth: hc ? 1.5 : 0.8,
+          backgroundColor: withAlpha(p.red, 0.85),
+          borderColor: hc ? p.foreground : p.red,
         },
         {
-          label: 'circuit, Δ < 0', data: negative, order: 2, pointRadius, borderWidth: hc ? 1.5 : 0.8,
-          backgroundColor: withAlpha(p.blue, 0.85), borderColor: hc ? p.foreground : p.blue,
+          label: 'circuit, Δ < 0',
+          data: negative,
+          order: 2,
+          pointRadius,
+          borderWidth: hc ? 1.5 : 0.8,
+          backgroundColor: withAlpha(p.blue, 0.85),
+          borderColor: hc ? p.foreground : p.blue,
         },
-        ...(threshold === undefined ? [] : [{
-          type: 'line' as const, label: `k-th |Δ| = ${fmt(threshold)}`, order: 0,
-          data: [{ x: lo, y: threshold, layer: -1, index: -1 }, { x: hi, y: threshold, layer: -1, index: -1 }],
-          borderColor: p.yellow, borderDash: [6, 4], borderWidth: hc ? 2 : 1.2, pointRadius: 0, showLine: true,
-          pointStyle: 'line' as const,
-        }]),
+        ...(threshold === undefined
+          ? []
+          : [
+              {
+                type: 'line' as const,
+                label: `k-th |Δ| = ${fmt(threshold)}`,
+                order: 0,
+                data: [
+                  { x: lo, y: threshold, layer: -1, index: -1 },
+                  { x: hi, y: threshold, layer: -1, index: -1 },
+                ],
+                borderColor: p.yellow,
+                borderDash: [6, 4],
+                borderWidth: hc ? 2 : 1.2,
+                pointRadius: 0,
+                showLine: true,
+                pointStyle: 'line' as const,
+              },
+            ]),
       ],
     },
     options: {
@@ -200,20 +239,29 @@ export function renderSeparation(host: HTMLElement, a: AttributionView, p: Palet
       interaction: { mode: 'nearest', intersect: true },
       scales: {
         x: {
-          type: 'linear', min: lo, max: hi, ...axis(p, o.compact ? undefined : 'layer  (position within a layer = neuron index)'),
+          type: 'linear',
+          min: lo,
+          max: hi,
+          ...axis(p, o.compact ? undefined : 'layer  (position within a layer = neuron index)'),
           grid: { display: false },
-          afterBuildTicks: (scale) => { scale.ticks = layers.map((value) => ({ value })); },
+          afterBuildTicks: (scale) => {
+            scale.ticks = layers.map((value) => ({ value }));
+          },
           ticks: { ...axis(p).ticks, autoSkip: true, maxRotation: 0, callback: (v) => String(v) },
         },
         y: {
-          type: o.logScale ? 'logarithmic' : 'linear', min: o.logScale ? yMin : 0, afterFit: fixWidth(o.compact),
+          type: o.logScale ? 'logarithmic' : 'linear',
+          min: o.logScale ? yMin : 0,
+          afterFit: fixWidth(o.compact),
           ...axis(p, o.compact ? undefined : '|Δ|  (mean on + prompts − mean on − prompts)'),
           ticks: { ...axis(p).ticks, maxTicksLimit: o.compact ? 4 : 8, callback: o.logScale ? logTick : undefined },
         },
       },
       plugins: {
         legend: {
-          display: !o.compact, position: 'top', align: 'end',
+          display: !o.compact,
+          position: 'top',
+          align: 'end',
           labels: { usePointStyle: true, pointStyleWidth: 10, boxHeight: 8 },
         },
         tooltip: {
@@ -257,7 +305,9 @@ export function renderSeparation(host: HTMLElement, a: AttributionView, p: Palet
       layout: { padding: { top: o.compact ? 12 : 16, right: 8 } },
       scales: {
         x: {
-          stacked: true, ...axis(p, o.compact ? undefined : 'circuit neurons per layer'), grid: { display: false },
+          stacked: true,
+          ...axis(p, o.compact ? undefined : 'circuit neurons per layer'),
+          grid: { display: false },
           ticks: { ...axis(p).ticks, maxRotation: 0, autoSkip: true },
         },
         y: { stacked: true, ...axis(p), afterFit: fixWidth(o.compact), ticks: { ...axis(p).ticks, maxTicksLimit: 3, precision: 0 } },
@@ -269,7 +319,10 @@ export function renderSeparation(host: HTMLElement, a: AttributionView, p: Palet
 
   return {
     drawn: others.length + positive.length + negative.length + universal.length,
-    destroy() { scatter.destroy(); counts.destroy(); },
+    destroy() {
+      scatter.destroy();
+      counts.destroy();
+    },
   };
 }
 

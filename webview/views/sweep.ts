@@ -62,20 +62,78 @@ export function renderSweep(host: HTMLElement, s: SweepChart, p: Palette, o: Swe
   const hc = p.kind === 'high-contrast';
   const width = hc ? 2.5 : 2;
   const line = (label: string, data: XY[], color: string, yAxisID: string, dashed: boolean, hidden = false): ChartDataset<'line', XY[]> => ({
-    label, data, yAxisID, hidden, borderColor: color, backgroundColor: color, borderWidth: dashed ? width - 0.5 : width,
-    borderDash: dashed ? [6, 4] : undefined, pointRadius: o.compact ? 2 : dashed ? 2.5 : 3.5, pointHoverRadius: 6,
-    pointStyle: dashed ? 'rect' : 'circle', tension: 0,
+    label,
+    data,
+    yAxisID,
+    hidden,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: dashed ? width - 0.5 : width,
+    borderDash: dashed ? [6, 4] : undefined,
+    pointRadius: o.compact ? 2 : dashed ? 2.5 : 3.5,
+    pointHoverRadius: 6,
+    pointStyle: dashed ? 'rect' : 'circle',
+    tension: 0,
   });
   const datasets: ChartDataset<'line', XY[]>[] = [
-    line('refusal', series(s.points, (q) => q.refusalRate * 100), p.red, 'y', false),
+    line(
+      'refusal',
+      series(s.points, (q) => q.refusalRate * 100),
+      p.red,
+      'y',
+      false,
+    ),
   ];
-  if (s.control.length) datasets.push(line('refusal, random control', series(s.control, (q) => q.refusalRate * 100), p.red, 'y', true));
+  if (s.control.length)
+    datasets.push(
+      line(
+        'refusal, random control',
+        series(s.control, (q) => q.refusalRate * 100),
+        p.red,
+        'y',
+        true,
+      ),
+    );
   if (!o.compact) {
-    datasets.push(line('quality', series(s.points, (q) => q.quality), p.green, 'y2', false));
-    datasets.push(line('KL (benign)', series(s.points, (q) => q.kl), p.purple, 'y2', false));
+    datasets.push(
+      line(
+        'quality',
+        series(s.points, (q) => q.quality),
+        p.green,
+        'y2',
+        false,
+      ),
+    );
+    datasets.push(
+      line(
+        'KL (benign)',
+        series(s.points, (q) => q.kl),
+        p.purple,
+        'y2',
+        false,
+      ),
+    );
     if (s.control.length) {
-      datasets.push(line('quality, control', series(s.control, (q) => q.quality), p.green, 'y2', true, true));
-      datasets.push(line('KL, control', series(s.control, (q) => q.kl), p.purple, 'y2', true, true));
+      datasets.push(
+        line(
+          'quality, control',
+          series(s.control, (q) => q.quality),
+          p.green,
+          'y2',
+          true,
+          true,
+        ),
+      );
+      datasets.push(
+        line(
+          'KL, control',
+          series(s.control, (q) => q.kl),
+          p.purple,
+          'y2',
+          true,
+          true,
+        ),
+      );
     }
   }
   const maxKl = Math.max(0, ...s.points.map((q) => q.kl), ...s.control.map((q) => q.kl));
@@ -99,23 +157,40 @@ export function renderSweep(host: HTMLElement, s: SweepChart, p: Palette, o: Swe
       },
       scales: {
         x: {
-          type: 'linear', ...axis(p, o.compact ? undefined : 'multiplier m  (0 ablates, 1 unchanged, >1 amplifies)'),
+          type: 'linear',
+          ...axis(p, o.compact ? undefined : 'multiplier m  (0 ablates, 1 unchanged, >1 amplifies)'),
           // Full view: a tick at every measured multiplier, printed exactly (0.25, not 0.3).
-          afterBuildTicks: !o.compact && multipliers.length <= 12 ? (scale) => { scale.ticks = multipliers.map((value) => ({ value })); } : undefined,
+          afterBuildTicks:
+            !o.compact && multipliers.length <= 12
+              ? (scale) => {
+                  scale.ticks = multipliers.map((value) => ({ value }));
+                }
+              : undefined,
           ticks: { ...axis(p).ticks, maxTicksLimit: o.compact ? 6 : undefined, callback: (v) => String(Number(v)) },
         },
         y: {
-          type: 'linear', min: 0, max: 100, position: 'left', ...axis(p, o.compact ? undefined : 'refusal rate (%)'),
+          type: 'linear',
+          min: 0,
+          max: 100,
+          position: 'left',
+          ...axis(p, o.compact ? undefined : 'refusal rate (%)'),
           ticks: { ...axis(p).ticks, callback: (v) => `${v}%`, maxTicksLimit: o.compact ? 3 : 6 },
         },
         y2: {
-          type: 'linear', min: 0, max: Math.max(1, Math.ceil(maxKl * 10) / 10), position: 'right', display: !o.compact,
-          ...axis(p, 'quality (0–1) · KL (nats)'), grid: { drawOnChartArea: false },
+          type: 'linear',
+          min: 0,
+          max: Math.max(1, Math.ceil(maxKl * 10) / 10),
+          position: 'right',
+          display: !o.compact,
+          ...axis(p, 'quality (0–1) · KL (nats)'),
+          grid: { drawOnChartArea: false },
         },
       },
       plugins: {
         legend: {
-          display: true, position: o.compact ? 'bottom' : 'top', align: o.compact ? 'center' : 'end',
+          display: true,
+          position: o.compact ? 'bottom' : 'top',
+          align: o.compact ? 'center' : 'end',
           labels: { usePointStyle: true, boxHeight: 8, font: { size: o.compact ? 10 : undefined } },
         },
         tooltip: {

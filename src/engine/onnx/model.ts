@@ -9,9 +9,28 @@
 import { Chunks, RawField, WIRE_LEN, WIRE_VARINT, decodeString, parseFields, readPackedVarints } from './wire';
 
 export const ELEM_TYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
-  17: 'float8e4m3fn', 18: 'float8e4m3fnuz', 19: 'float8e5m2', 20: 'float8e5m2fnuz', 21: 'uint4', 22: 'int4',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
+  17: 'float8e4m3fn',
+  18: 'float8e4m3fnuz',
+  19: 'float8e5m2',
+  20: 'float8e5m2fnuz',
+  21: 'uint4',
+  22: 'int4',
   23: 'float4e2m1',
 };
 export const ELEM_FLOAT = 1;
@@ -31,13 +50,7 @@ export interface TensorType {
 }
 
 /** Emits a field list, replacing or extending given field indices; untouched fields are copied as views. */
-function emitFields(
-  buf: Uint8Array,
-  fields: RawField[],
-  replace: Map<number, Chunks | null>,
-  after: Map<number, Chunks[]>,
-  atEnd: Chunks[],
-): Chunks {
+function emitFields(buf: Uint8Array, fields: RawField[], replace: Map<number, Chunks | null>, after: Map<number, Chunks[]>, atEnd: Chunks[]): Chunks {
   const out = new Chunks();
   fields.forEach((f, i) => {
     const r = replace.get(i);
@@ -279,7 +292,10 @@ export class NodeView {
     const end: Chunks[] = [];
     if (this.ioDirty) {
       // Inputs/outputs are rewritten where the first of them stood; order among them is what matters.
-      for (const [num, list] of [[1, this.inputs], [2, this.outputs]] as const) {
+      for (const [num, list] of [
+        [1, this.inputs],
+        [2, this.outputs],
+      ] as const) {
         const idx = this.fields.map((f, i) => (f.num === num ? i : -1)).filter((i) => i >= 0);
         const body = new Chunks();
         for (const s of list) body.string(num, s);
@@ -332,8 +348,7 @@ export class GraphView {
         const o = new ValueInfoView(f.data);
         this.outputIndex.set(o, i);
         this.outputs.push(o);
-      }
-      else if (f.num === 13) this.valueInfo.push(new ValueInfoView(f.data));
+      } else if (f.num === 13) this.valueInfo.push(new ValueInfoView(f.data));
     });
   }
 
@@ -412,7 +427,11 @@ export class GraphView {
       if (lastNode >= 0) push(lastNode, wrapped);
       else end.push(wrapped);
     }
-    for (const [num, list] of [[5, this.newInitializers], [11, this.newInputs], [12, this.newOutputs]] as const) {
+    for (const [num, list] of [
+      [5, this.newInitializers],
+      [11, this.newInputs],
+      [12, this.newOutputs],
+    ] as const) {
       const at = lastIndexOf(this.fields, num);
       for (const c of list) {
         if (at >= 0) push(at, c);

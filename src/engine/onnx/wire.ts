@@ -11,7 +11,10 @@ export const WIRE_I32 = 5;
 
 /** The bytes are not a well-formed protobuf message (truncated, or not protobuf at all). */
 export class WireError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
     this.name = 'WireError';
   }

@@ -37,10 +37,9 @@ export function attributeOptions(pairs: PairsInput, scope: vscode.Uri): Pick<Att
 export async function attributeDocument(ctx: CnaContext, doc: vscode.TextDocument): Promise<DocumentRun | undefined> {
   const { pairs, model } = prepareRun(ctx, doc, 'Run Attribution');
   return runWithProgress(ctx, `Run Attribution on ${path.basename(doc.uri.fsPath)}`, async ({ signal, progress }) => {
-    const result = await ctx.engine.use((engine) => runAttribute(
-      { engine, model: { path: model.path }, signal, onProgress: progress, onNote: (m) => ctx.log.info(m) },
-      { pairs, ...attributeOptions(pairs, doc.uri) },
-    ));
+    const result = await ctx.engine.use((engine) =>
+      runAttribute({ engine, model: { path: model.path }, signal, onProgress: progress, onNote: (m) => ctx.log.info(m) }, { pairs, ...attributeOptions(pairs, doc.uri) }),
+    );
     // A cancel that lands after the last engine reply still means: keep nothing.
     if (signal.aborted) throw new CancelledError();
     ctx.log.info(`Circuit: ${result.k} of ${result.model.totalNeurons} neurons; ${result.notes.join(' ')}`);

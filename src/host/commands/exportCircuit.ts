@@ -18,7 +18,10 @@ export const exportCircuitCommand: CommandFactory = (ctx) => async (arg) => {
   }
   const base = uri.scheme === 'file' ? uri.fsPath.replace(/\.cnapairs$/i, '') : path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', run.attribution.feature);
   const target = await vscode.window.showSaveDialog({
-    title: 'CNA: Export Circuit', saveLabel: 'Export', defaultUri: vscode.Uri.file(`${base}.circuit.json`), filters: { 'Circuit JSON': ['json'] },
+    title: 'CNA: Export Circuit',
+    saveLabel: 'Export',
+    defaultUri: vscode.Uri.file(`${base}.circuit.json`),
+    filters: { 'Circuit JSON': ['json'] },
   });
   if (!target) return;
   await writeFileAtomic(target.fsPath, circuitJson(run.attribution));
@@ -27,7 +30,9 @@ export const exportCircuitCommand: CommandFactory = (ctx) => async (arg) => {
   const more = await vscode.window.showInformationMessage(`CNA: wrote ${path.basename(target.fsPath)} (${run.attribution.k} neurons).`, 'Also Export Reference JSON');
   if (!more) return;
   const refTarget = await vscode.window.showSaveDialog({
-    title: 'CNA: Export Circuit (reference implementation layout)', saveLabel: 'Export', filters: { JSON: ['json'] },
+    title: 'CNA: Export Circuit (reference implementation layout)',
+    saveLabel: 'Export',
+    filters: { JSON: ['json'] },
     defaultUri: vscode.Uri.file(target.fsPath.replace(/\.circuit\.json$|\.json$/i, '') + '.reference.json'),
   });
   if (!refTarget) return;

@@ -41,13 +41,22 @@ export const selectModelCommand: CommandFactory = (ctx) => async () => {
 
   let chosen: string | undefined;
   if (pick.action === 'browse') {
-    const folders = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use This Model', title: 'An ONNX model folder (model.onnx, config.json, tokenizer.json)' });
+    const folders = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      openLabel: 'Use This Model',
+      title: 'An ONNX model folder (model.onnx, config.json, tokenizer.json)',
+    });
     chosen = folders?.[0]?.fsPath;
     if (!chosen) return;
     // A repository root with several variant folders (onnxruntime-genai's cpu_and_mobile/..., cuda/...): pick one.
     const variants = findVariantFolders(chosen);
     if (variants.length > 1) {
-      const variant = await vscode.window.showQuickPick(variants.map((v) => ({ label: v })), { title: `CNA: ${path.basename(chosen)} holds ${variants.length} model variants`, placeHolder: 'Pick the variant to run (CPU variants run here; CUDA ones need the CUDA provider)' });
+      const variant = await vscode.window.showQuickPick(
+        variants.map((v) => ({ label: v })),
+        { title: `CNA: ${path.basename(chosen)} holds ${variants.length} model variants`, placeHolder: 'Pick the variant to run (CPU variants run here; CUDA ones need the CUDA provider)' },
+      );
       if (!variant) return;
       chosen = path.join(chosen, variant.label);
     }

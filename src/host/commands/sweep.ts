@@ -24,19 +24,21 @@ export const sweepCommand: CommandFactory = (ctx) => async (arg) => {
   ctx.log.info(`Sweep: evaluating on the ${evaluation.description}.`);
   // Resolves to the sweep's result (undefined when cancelled or failed), as Run Attribution resolves to its run.
   return runWithProgress(ctx, `Sweep Multipliers on ${path.basename(doc.uri.fsPath)}`, async ({ signal, progress }) => {
-    const result = await ctx.engine.use((engine) => runSweep(
-      { engine, model: { path: model.path }, signal, onProgress: progress, onNote: (m) => ctx.log.info(m) },
-      {
-        pairs,
-        circuit,
-        circuitFile: circuit ? `last run on ${path.basename(doc.uri.fsPath)}` : undefined,
-        attribute: { top: settings.top, excludeLayers: settings.excludeLayers, universalFilter: settings.universalFilter },
-        multipliers: [...settings.multipliers],
-        evaluation,
-        detector: settings.detector,
-        maxNewTokens: settings.maxNewTokens,
-      },
-    ));
+    const result = await ctx.engine.use((engine) =>
+      runSweep(
+        { engine, model: { path: model.path }, signal, onProgress: progress, onNote: (m) => ctx.log.info(m) },
+        {
+          pairs,
+          circuit,
+          circuitFile: circuit ? `last run on ${path.basename(doc.uri.fsPath)}` : undefined,
+          attribute: { top: settings.top, excludeLayers: settings.excludeLayers, universalFilter: settings.universalFilter },
+          multipliers: [...settings.multipliers],
+          evaluation,
+          detector: settings.detector,
+          maxNewTokens: settings.maxNewTokens,
+        },
+      ),
+    );
     if (signal.aborted) throw new CancelledError();
     if (result.attribute) {
       ctx.results.setAttribution(doc, pairs.parsed, result.attribute, attributionForChart(result.attribute, doc.uri.fsPath, pairs.parsed.pairs), model.path);

@@ -1,12 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  checkCircuitForModel,
-  Circuit,
-  multiplierMask,
-  toReferenceJson,
-  validateCircuit,
-} from '../../../src/cna/circuit';
+import { checkCircuitForModel, Circuit, multiplierMask, toReferenceJson, validateCircuit } from '../../../src/cna/circuit';
 import { UserError } from '../../../src/errors';
 
 function sample(): Circuit {

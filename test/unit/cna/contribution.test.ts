@@ -10,7 +10,15 @@ test('contribution by hand, and it changes sign with d', () => {
   const d = [1, 100, -3];
   // (+1 * 1 + -1 * -3) / (2 * 3) = 4/6
   assert.equal(pairContribution(d, delta, [0, 2], 2), 4 / 6);
-  assert.equal(pairContribution(d.map((x) => -x), delta, [0, 2], 2), -4 / 6);
+  assert.equal(
+    pairContribution(
+      d.map((x) => -x),
+      delta,
+      [0, 2],
+      2,
+    ),
+    -4 / 6,
+  );
   assert.equal(pairContribution(d, [0, 5, 0], [0, 2], 2), 0);
 });
 

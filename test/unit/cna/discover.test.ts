@@ -69,11 +69,14 @@ test('excluded layers leave the ranking (default 0-1)', async () => {
     excludeLayers: [0],
     universalFilter: false,
   });
-  assert.deepEqual(c.neurons.map((n) => [n.layer, n.index]), [[1, 1], [1, 0]]);
-  await assert.rejects(
-    discover({ feature: 'f', model: model(2, 3), pairLines: [1, 2], prompts: handPrompts, universalFilter: false }),
-    /No neuron is left to rank/,
+  assert.deepEqual(
+    c.neurons.map((n) => [n.layer, n.index]),
+    [
+      [1, 1],
+      [1, 0],
+    ],
   );
+  await assert.rejects(discover({ feature: 'f', model: model(2, 3), pairLines: [1, 2], prompts: handPrompts, universalFilter: false }), /No neuron is left to rank/);
 });
 
 /** Synthetic data with a planted circuit in layers 2-3 and one universal neuron that also separates. */
@@ -85,7 +88,14 @@ function planted(pairs: number, swapPair?: number) {
   for (let i = 0; i < pairs; i++) {
     const p = randomLayers(rand, layers, width, 0.1);
     const q = randomLayers(rand, layers, width, 0.1);
-    for (const [l, j, s] of [[2, 4, 3], [2, 9, -2], [3, 0, 4], [3, 7, 2.5], [3, 29, 1]] as const) p[l][j] += s;
+    for (const [l, j, s] of [
+      [2, 4, 3],
+      [2, 9, -2],
+      [3, 0, 4],
+      [3, 7, 2.5],
+      [3, 29, 1],
+    ] as const)
+      p[l][j] += s;
     p[3][10] += 10; // universal neuron (see generic) with the largest delta
     prompts.push({ pairIndex: i, side: i === swapPair ? 'negative' : 'positive', layers: p });
     prompts.push({ pairIndex: i, side: i === swapPair ? 'positive' : 'negative', layers: q });
@@ -103,13 +113,29 @@ test('universal neurons are left out by default and kept with the switch', async
   const base = { feature: 'f', model: d.model, pairLines: [1, 2, 3, 4, 5, 6], top: 4 };
   const on = await discover({ ...base, prompts: d.prompts, genericActivations: d.generic, genericPrompts: ['a'] });
   assert.ok(on.universal.some((n) => n.layer === 3 && n.index === 10));
-  assert.deepEqual(on.neurons.map((n) => [n.layer, n.index]), [[3, 0], [2, 4], [3, 7], [2, 9]]);
+  assert.deepEqual(
+    on.neurons.map((n) => [n.layer, n.index]),
+    [
+      [3, 0],
+      [2, 4],
+      [3, 7],
+      [2, 9],
+    ],
+  );
   assert.equal(on.settings.universalFilter, true);
   assert.deepEqual(on.settings.genericPrompts, ['a']);
   assert.match(on.notes[1], /1 of them would otherwise be in the circuit/);
 
   const off = await discover({ ...base, prompts: d.prompts, universalFilter: false });
-  assert.deepEqual(off.neurons.map((n) => [n.layer, n.index]), [[3, 10], [3, 0], [2, 4], [3, 7]]);
+  assert.deepEqual(
+    off.neurons.map((n) => [n.layer, n.index]),
+    [
+      [3, 10],
+      [3, 0],
+      [2, 4],
+      [3, 7],
+    ],
+  );
   assert.equal(off.universal.length, 0);
   assert.equal(off.settings.universalFilter, false);
 });
@@ -120,28 +146,25 @@ test('contributions sum to 1 and a swapped pair turns negative', async () => {
   const c = await discover({ feature: 'f', model: d.model, pairLines: lines, prompts: d.prompts, top: 5, genericActivations: d.generic });
   const sum = c.pairs.reduce((a, p) => a + p.contribution, 0);
   assert.ok(Math.abs(sum - 1) < 1e-6, `sum ${sum}`);
-  assert.deepEqual(c.pairs.map((p) => p.line), lines);
+  assert.deepEqual(
+    c.pairs.map((p) => p.line),
+    lines,
+  );
   assert.ok(c.pairs[2].contribution > 0);
   for (const p of c.pairs) assert.ok(p.leaveOneOutOverlap! > 0.5);
 
   const swapped = planted(8, 2);
   const s = await discover({ feature: 'f', model: d.model, pairLines: lines, prompts: swapped.prompts, top: 5, genericActivations: swapped.generic });
-  assert.deepEqual(s.neurons.map((n) => [n.layer, n.index]), c.neurons.map((n) => [n.layer, n.index]));
+  assert.deepEqual(
+    s.neurons.map((n) => [n.layer, n.index]),
+    c.neurons.map((n) => [n.layer, n.index]),
+  );
   assert.ok(s.pairs[2].contribution < 0, `swapped contribution ${s.pairs[2].contribution}`);
   assert.ok(Math.abs(s.pairs.reduce((a, p) => a + p.contribution, 0) - 1) < 1e-6);
 });
 
 test('a missing side or a stray pair index is an engine error', async () => {
-  await assert.rejects(
-    discover({ feature: 'f', model: model(2, 3), pairLines: [1, 2], prompts: handPrompts.slice(0, 3), top: 1, excludeLayers: '', universalFilter: false }),
-    /Only 1 of 2 pairs/,
-  );
-  await assert.rejects(
-    discover({ feature: 'f', model: model(2, 3), pairLines: [1], prompts: handPrompts, top: 1, excludeLayers: '', universalFilter: false }),
-    /pair 1, but there are 1 pairs/,
-  );
-  await assert.rejects(
-    discover({ feature: 'f', model: model(2, 3), pairLines: [1, 2], prompts: handPrompts, top: 1, excludeLayers: '' }),
-    /generic prompts/,
-  );
+  await assert.rejects(discover({ feature: 'f', model: model(2, 3), pairLines: [1, 2], prompts: handPrompts.slice(0, 3), top: 1, excludeLayers: '', universalFilter: false }), /Only 1 of 2 pairs/);
+  await assert.rejects(discover({ feature: 'f', model: model(2, 3), pairLines: [1], prompts: handPrompts, top: 1, excludeLayers: '', universalFilter: false }), /pair 1, but there are 1 pairs/);
+  await assert.rejects(discover({ feature: 'f', model: model(2, 3), pairLines: [1, 2], prompts: handPrompts, top: 1, excludeLayers: '' }), /generic prompts/);
 });

@@ -29,7 +29,19 @@ test('tokens impossible under the base distribution add nothing; impossible unde
 });
 
 test('mean over prompts, and shape errors', () => {
-  close(meanFirstTokenKL([[0, 0], [1, 2]], [[0, Math.log(3)], [1, 2]]), 0.25 * Math.log(4 / 3));
+  close(
+    meanFirstTokenKL(
+      [
+        [0, 0],
+        [1, 2],
+      ],
+      [
+        [0, Math.log(3)],
+        [1, 2],
+      ],
+    ),
+    0.25 * Math.log(4 / 3),
+  );
   assert.ok(Number.isNaN(meanFirstTokenKL([], [])));
   assert.throws(() => firstTokenKL([0, 0], [0, 0, 0]), /equal length/);
 });

@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { degradation, degradationTerms, ngramRepetition, quality } from '../../../src/cna/quality';
 
-const close = (actual: number, expected: number, what: string) =>
-  assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: expected ${expected}, got ${actual}`);
+const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: expected ${expected}, got ${actual}`);
 
 // Hand-computed from docs/method.md's definition (and checked against the reference's Python formula).
 const cases: Array<[string, string, number]> = [
@@ -63,8 +62,7 @@ test('degradation is capped at 1 and quality averages over answers', () => {
 
 test('clean English prose scores about 0.97-0.98, not 1', () => {
   const q = quality([
-    'Photosynthesis is the process by which green plants use sunlight, water and carbon dioxide to make ' +
-      'glucose and oxygen. It takes place mainly in the leaves, inside chloroplasts.',
+    'Photosynthesis is the process by which green plants use sunlight, water and carbon dioxide to make ' + 'glucose and oxygen. It takes place mainly in the leaves, inside chloroplasts.',
   ]);
   assert.ok(q > 0.95 && q < 1, `quality ${q}`);
 });

@@ -26,7 +26,11 @@ test('same count per layer, never a circuit neuron, distinct, in range, sorted',
     for (const n of ns) m.set(n.layer, (m.get(n.layer) ?? 0) + 1);
     return [...m.entries()].sort((a, b) => a[0] - b[0]);
   };
-  assert.deepEqual(perLayer(control), [[2, 1], [5, 3], [7, 1]]);
+  assert.deepEqual(perLayer(control), [
+    [2, 1],
+    [5, 3],
+    [7, 1],
+  ]);
   const key = (n: NeuronRef) => `${n.layer}:${n.index}`;
   const inCircuit = new Set(circuit.map(key));
   assert.ok(control.every((n) => !inCircuit.has(key(n)) && n.index >= 0 && n.index < 64));
@@ -44,5 +48,8 @@ test('a layer that is all circuit leaves no room for a control', () => {
   const full: NeuronRef[] = [0, 1, 2].map((index) => ({ layer: 0, index }));
   assert.throws(() => randomControlNeurons(full, 4, 1), UserError);
   // exactly half is fine: the control takes every other neuron
-  assert.deepEqual(randomControlNeurons(full.slice(0, 2), 4, 1), [{ layer: 0, index: 2 }, { layer: 0, index: 3 }]);
+  assert.deepEqual(randomControlNeurons(full.slice(0, 2), 4, 1), [
+    { layer: 0, index: 2 },
+    { layer: 0, index: 3 },
+  ]);
 });

@@ -1,13 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  chooseK,
-  eligibleMask,
-  parseLayerSpec,
-  parseTop,
-  rankByMagnitude,
-  selectTop,
-} from '../../../src/cna/rank';
+import { chooseK, eligibleMask, parseLayerSpec, parseTop, rankByMagnitude, selectTop } from '../../../src/cna/rank';
 import { UserError } from '../../../src/errors';
 import { bruteTopK, lcg } from './synthetic';
 
@@ -91,5 +84,8 @@ test('heap selection equals a full sort on random data with many ties', () => {
 });
 
 test('NaN never outranks a number', () => {
-  assert.deepEqual(selectTop(3, (j) => [NaN, 0, 1][j], 2), [2, 1]);
+  assert.deepEqual(
+    selectTop(3, (j) => [NaN, 0, 1][j], 2),
+    [2, 1],
+  );
 });

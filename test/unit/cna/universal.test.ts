@@ -34,7 +34,10 @@ test('per layer, not global', () => {
   const mask = counter.universalMask();
   assert.equal(mask[0], 0); // 1000 is the smallest of layer 0
   assert.equal(mask[21], 0); // 0 is the smallest of layer 1
-  assert.equal(mask.reduce((a, b) => a + b, 0), 40);
+  assert.equal(
+    mask.reduce((a, b) => a + b, 0),
+    40,
+  );
 });
 
 test('threshold arithmetic', () => {

@@ -12,7 +12,15 @@ const ref = JSON.parse(fs.readFileSync(path.join(TINY, 'reference.json'), 'utf8'
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, stderrIsTTY: false });
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    stderrIsTTY: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -24,7 +32,10 @@ test('inspect --json has the documented shape', async () => {
     assert.ok(key in j, key);
   }
   assert.equal(j.totalNeurons, 240);
-  assert.deepEqual(j.mlpSites.map((s: { layer: number }) => s.layer), [0, 1, 2]);
+  assert.deepEqual(
+    j.mlpSites.map((s: { layer: number }) => s.layer),
+    [0, 1, 2],
+  );
 });
 
 test('activations --raw --json: token ids and one array per layer, equal to PyTorch', async () => {
@@ -43,7 +54,10 @@ test('generate --circuit --multiplier --json steers like PyTorch', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cna-cli-'));
   const circuit = path.join(dir, 'circuit.json');
   // The reference implementation's Circuit.save() layout: "layer,position,neuron" keys.
-  fs.writeFileSync(circuit, JSON.stringify({ neurons: Object.fromEntries(ref.circuit.map(([layer, index]: number[]) => [`${layer},-1,${index}`, 1])), prompt: '', target_token: '', total_logit_diff: 0 }));
+  fs.writeFileSync(
+    circuit,
+    JSON.stringify({ neurons: Object.fromEntries(ref.circuit.map(([layer, index]: number[]) => [`${layer},-1,${index}`, 1])), prompt: '', target_token: '', total_logit_diff: 0 }),
+  );
   const r = await cli('generate', '--model', TINY, '--circuit', circuit, '--multiplier', '0', '--max-new-tokens', '12', '--raw', '--json', 'Hi');
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
@@ -65,7 +79,10 @@ test('usage and environment mistakes exit 2 with one line, no stack', async () =
   ]) {
     const r = await cli(...argv);
     assert.equal(r.code, 2, argv.join(' '));
-    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('cna '));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('cna '));
     assert.equal(lines.length, 1, r.stderr);
     assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
   }

@@ -59,16 +59,22 @@ test('activations through the worker match PyTorch (raw prompt "Hi")', async () 
 test('a multiplier sweep as rows of one generate request matches PyTorch, row by row', async () => {
   const neurons = ref.circuit.map(([layer, index]: number[]) => ({ layer, index }));
   const streamed: number[] = [];
-  const r = await client.generate({
-    model: { path: TINY },
-    rows: [
-      { prompt: { text: 'Hi', raw: true }, steering: { neurons, multiplier: 0 } },
-      { prompt: { text: 'Hi', raw: true } },
-      { prompt: { text: 'Hi', raw: true }, steering: { neurons, multiplier: 3 } },
-    ],
-    maxNewTokens: 12,
-  }, { onCompletions: (c) => streamed.push(...c.map((x) => x.row)) });
-  assert.deepEqual(r.completions.map((c) => c.row), [0, 1, 2]);
+  const r = await client.generate(
+    {
+      model: { path: TINY },
+      rows: [
+        { prompt: { text: 'Hi', raw: true }, steering: { neurons, multiplier: 0 } },
+        { prompt: { text: 'Hi', raw: true } },
+        { prompt: { text: 'Hi', raw: true }, steering: { neurons, multiplier: 3 } },
+      ],
+      maxNewTokens: 12,
+    },
+    { onCompletions: (c) => streamed.push(...c.map((x) => x.row)) },
+  );
+  assert.deepEqual(
+    r.completions.map((c) => c.row),
+    [0, 1, 2],
+  );
   assert.deepEqual(streamed.sort(), [0, 1, 2]);
   assert.deepEqual(r.completions[0].tokens, untilEos(ref.greedySteered['0.0'][1]));
   assert.deepEqual(r.completions[1].tokens, untilEos(ref.greedy[1]));
@@ -89,7 +95,13 @@ test('streamed captures cover every prompt once; cancelling stops within one for
   // Cancelled before the worker starts: no pass runs at all.
   const early = new AbortController();
   let earlyBatches = 0;
-  const pending = client.forEachActivation({ model: { path: TINY }, prompts, batchSize: 1 }, () => { earlyBatches++; }, { signal: early.signal });
+  const pending = client.forEachActivation(
+    { model: { path: TINY }, prompts, batchSize: 1 },
+    () => {
+      earlyBatches++;
+    },
+    { signal: early.signal },
+  );
   early.abort();
   await assert.rejects(pending, (e: unknown) => e instanceof CancelledError);
   assert.equal(earlyBatches, 0);
@@ -100,10 +112,14 @@ test('streamed captures cover every prompt once; cancelling stops within one for
   const abort = new AbortController();
   let batches = 0;
   await assert.rejects(
-    client.forEachActivation({ model: { path: TINY }, prompts: many, batchSize: 1 }, () => {
-      batches++;
-      abort.abort();
-    }, { signal: abort.signal }),
+    client.forEachActivation(
+      { model: { path: TINY }, prompts: many, batchSize: 1 },
+      () => {
+        batches++;
+        abort.abort();
+      },
+      { signal: abort.signal },
+    ),
     (e: unknown) => e instanceof CancelledError,
   );
   assert.ok(batches >= 1 && batches < many.length, `batches after cancel: ${batches}`);
@@ -131,7 +147,10 @@ test('user errors come back as UserError with a one-line message', async () => {
 test('an operator ONNX Runtime lacks is named in the message', async () => {
   const ort = await import('onnxruntime-node');
   const file = path.join(FIXTURES, 'unknown-op.onnx');
-  const err = await ort.InferenceSession.create(file).then(() => undefined, (e: Error) => e);
+  const err = await ort.InferenceSession.create(file).then(
+    () => undefined,
+    (e: Error) => e,
+  );
   assert.ok(err, 'ORT must refuse the unknown op');
   const msg = explainLoadError('unknown-op.onnx', err.message);
   assert.match(msg, /com\.example:FrobnicateTensor/);

@@ -50,12 +50,17 @@ async function capture(ids: number[][], steering?: Steering, batchSize = 8): Pro
   const size = model.info.intermediateSize;
   const rows: Float32Array[][] = ids.map(() => []);
   const batches: CaptureBatch[] = [];
-  await captureTokenBatches(model, ids, (b) => {
-    batches.push(b);
-    b.indices.forEach((p, r) => {
-      rows[p] = b.mlpInputs.map((layer) => layer.slice(r * size, (r + 1) * size));
-    });
-  }, { batchSize, steering });
+  await captureTokenBatches(
+    model,
+    ids,
+    (b) => {
+      batches.push(b);
+      b.indices.forEach((p, r) => {
+        rows[p] = b.mlpInputs.map((layer) => layer.slice(r * size, (r + 1) * size));
+      });
+    },
+    { batchSize, steering },
+  );
   return { rows, batches };
 }
 
@@ -94,7 +99,11 @@ test('steered captures (m = 0 and m = 3) match PyTorch with the same neurons sca
 });
 
 test('KV-cached greedy generation equals PyTorch greedy recomputed from scratch, token for token', async () => {
-  const outs = await generateBatch(model, ref.prompts.map((ids) => ({ ids })), { maxNewTokens: 12 });
+  const outs = await generateBatch(
+    model,
+    ref.prompts.map((ids) => ({ ids })),
+    { maxNewTokens: 12 },
+  );
   outs.forEach((o, p) => {
     assert.deepEqual(o.tokens, ref.greedy[p], `prompt ${p}`);
     assert.equal(o.stop, 'length');
@@ -122,7 +131,11 @@ test('KV-cached generation equals the engine recomputing every step without a ca
 test('captures run a graph without the head; generation logits cover the last position only; both agree', async () => {
   const capture = await model.captureSession();
   const generation = await model.generationSession();
-  assert.deepEqual(capture.outputNames.filter((n) => !n.startsWith('cna_capture_')), [], 'the capture graph has outputs besides captures');
+  assert.deepEqual(
+    capture.outputNames.filter((n) => !n.startsWith('cna_capture_')),
+    [],
+    'the capture graph has outputs besides captures',
+  );
   assert.ok(generation.outputNames.includes('logits'));
   const ids = [ref.prompts[0], ref.prompts[1].slice(0, 3)];
   const batch = leftPad(ids, 0);
@@ -135,7 +148,11 @@ test('captures run a graph without the head; generation logits cover the last po
 });
 
 test('repetition penalty follows Hugging Face (PyTorch reference with 1.8)', async () => {
-  const outs = await generateBatch(model, ref.prompts.map((ids) => ({ ids })), { maxNewTokens: 12, repetitionPenalty: 1.8 });
+  const outs = await generateBatch(
+    model,
+    ref.prompts.map((ids) => ({ ids })),
+    { maxNewTokens: 12, repetitionPenalty: 1.8 },
+  );
   outs.forEach((o, p) => assert.deepEqual(o.tokens, ref.greedyPenalty[p], `prompt ${p}`));
 });
 
@@ -182,7 +199,10 @@ test('generation stops at the context length; longer prompts are a user error', 
     // The 4th token would sit at position length + 3, one past the context.
     assert.deepEqual(out.tokens, ref.greedy[0].slice(0, 4));
     model.maxPositions = 5;
-    assert.throws(() => encodePrompts(model, [{ text: 'a long prompt', raw: true }]), (e: unknown) => e instanceof UserError && /context of 5/.test(e.message));
+    assert.throws(
+      () => encodePrompts(model, [{ text: 'a long prompt', raw: true }]),
+      (e: unknown) => e instanceof UserError && /context of 5/.test(e.message),
+    );
   } finally {
     model.maxPositions = saved;
   }
@@ -193,10 +213,15 @@ test('a cancelled capture stops before the next forward pass', async () => {
   let seen = 0;
   const ids = Array.from({ length: 20 }, (_, i) => [1 + i, 2, 3]);
   await assert.rejects(
-    captureTokenBatches(model, ids, () => {
-      seen++;
-      cancel.cancel();
-    }, { batchSize: 2, cancel }),
+    captureTokenBatches(
+      model,
+      ids,
+      () => {
+        seen++;
+        cancel.cancel();
+      },
+      { batchSize: 2, cancel },
+    ),
     (e: unknown) => e instanceof CancelledError,
   );
   assert.equal(seen, 1);

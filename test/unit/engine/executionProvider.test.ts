@@ -37,7 +37,7 @@ test('an unknown provider is refused before any model is read, naming the ones t
 test('cuda without its provider libraries is a UserError, not a crash; the worker keeps serving', async (t) => {
   const bin = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
   if (fs.existsSync(path.join(bin, 'libonnxruntime_providers_cuda.so'))) {
-    t.skip('onnxruntime-node\'s CUDA provider is installed here');
+    t.skip("onnxruntime-node's CUDA provider is installed here");
     return;
   }
   const client = start('cuda');
@@ -52,11 +52,15 @@ test('cpu, named explicitly, runs', async () => {
   assert.equal(r.layers, 3);
 });
 
-test('ORT\'s provider messages become one line naming the provider', () => {
+test("ORT's provider messages become one line naming the provider", () => {
   const cases: [string, string, RegExp][] = [
     ['cuda', 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library', /CUDA 12/],
     ['tensorrt', 'OrtSessionOptionsAppendExecutionProvider_TensorRT: Failed to load shared library', /TensorRT/],
-    ['webgpu', '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize lambda Failed to get a WebGPU adapter: No supported adapters\n', /not available on this machine/],
+    [
+      'webgpu',
+      '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize lambda Failed to get a WebGPU adapter: No supported adapters\n',
+      /not available on this machine/,
+    ],
   ];
   for (const [name, message, why] of cases) {
     const text = explainProviderError(name, message);

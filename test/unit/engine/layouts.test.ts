@@ -21,10 +21,20 @@ async function engineFor(m: TinyModel): Promise<EngineModel> {
   for (const [name, data] of built.files) fs.writeFileSync(path.join(dir, name), data);
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(TOKENIZER, f), path.join(dir, f));
   const c = m.cfg;
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({
-    architectures: ['LlamaForCausalLM'], num_hidden_layers: c.layers, hidden_size: c.hidden, intermediate_size: c.intermediate,
-    num_attention_heads: c.heads, num_key_value_heads: c.kvHeads, head_dim: c.headDim, max_position_embeddings: c.maxPos, vocab_size: c.vocab,
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'config.json'),
+    JSON.stringify({
+      architectures: ['LlamaForCausalLM'],
+      num_hidden_layers: c.layers,
+      hidden_size: c.hidden,
+      intermediate_size: c.intermediate,
+      num_attention_heads: c.heads,
+      num_key_value_heads: c.kvHeads,
+      head_dim: c.headDim,
+      max_position_embeddings: c.maxPos,
+      vocab_size: c.vocab,
+    }),
+  );
   return loadModel({ path: dir }, { threads: 1 });
 }
 
@@ -53,7 +63,12 @@ function referenceGreedy(m: TinyModel, ids: number[], n: number): number[] {
   return out;
 }
 
-const PROMPTS = [[3, 7, 1, 9, 4], [5, 2, 8], [11, 12, 13, 14, 15, 16, 17], [6, 6, 6]];
+const PROMPTS = [
+  [3, 7, 1, 9, 4],
+  [5, 2, 8],
+  [11, 12, 13, 14, 15, 16, 17],
+  [6, 6, 6],
+];
 
 const cases: { layout: Layout; quant: Quant; tol: number; greedy: boolean }[] = [
   { layout: 'optimum', quant: 'none', tol: 1e-4, greedy: true },
@@ -71,20 +86,33 @@ for (const c of cases) {
     try {
       const got: Float32Array[][] = PROMPTS.map(() => []);
       const I = m.cfg.intermediate;
-      await captureTokenBatches(model, PROMPTS, (b) => {
-        b.indices.forEach((p, r) => { got[p] = b.mlpInputs.map((l) => l.slice(r * I, (r + 1) * I)); });
-      }, { batchSize: 4 });
+      await captureTokenBatches(
+        model,
+        PROMPTS,
+        (b) => {
+          b.indices.forEach((p, r) => {
+            got[p] = b.mlpInputs.map((l) => l.slice(r * I, (r + 1) * I));
+          });
+        },
+        { batchSize: 4 },
+      );
       PROMPTS.forEach((ids, p) => {
         const want = reference(m, ids).caps;
-        want.forEach((layer, l) => layer.forEach((v, i) => {
-          const d = Math.abs(got[p][l][i] - v);
-          assert.ok(d <= c.tol * Math.max(1, Math.abs(v)), `prompt ${p} layer ${l}[${i}]: ${got[p][l][i]} vs ${v}`);
-        }));
+        want.forEach((layer, l) =>
+          layer.forEach((v, i) => {
+            const d = Math.abs(got[p][l][i] - v);
+            assert.ok(d <= c.tol * Math.max(1, Math.abs(v)), `prompt ${p} layer ${l}[${i}]: ${got[p][l][i]} vs ${v}`);
+          }),
+        );
       });
       if (c.greedy) {
         // Rows of one batch (equal lengths where the layout cannot take padding) vs the reference, 6 tokens.
         const rows = c.layout === 'genai' ? [PROMPTS[1], PROMPTS[3]] : PROMPTS;
-        const outs = await generateBatch(model, rows.map((ids) => ({ ids })), { maxNewTokens: 6 });
+        const outs = await generateBatch(
+          model,
+          rows.map((ids) => ({ ids })),
+          { maxNewTokens: 6 },
+        );
         rows.forEach((ids, p) => assert.deepEqual(outs[p].tokens, referenceGreedy(m, ids, 6), `row ${p}`));
       }
     } finally {
@@ -98,7 +126,14 @@ test('genai graphs are never fed left padding: mixed lengths are split into equa
   const model = await engineFor(m);
   try {
     const shapes: number[][] = [];
-    await captureTokenBatches(model, PROMPTS, (b) => { shapes.push(b.tokenCounts); }, { batchSize: 8 });
+    await captureTokenBatches(
+      model,
+      PROMPTS,
+      (b) => {
+        shapes.push(b.tokenCounts);
+      },
+      { batchSize: 8 },
+    );
     assert.equal(shapes.flat().length, PROMPTS.length);
     for (const counts of shapes) assert.equal(new Set(counts).size, 1, `one length per batch: ${counts}`);
   } finally {

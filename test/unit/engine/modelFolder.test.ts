@@ -50,7 +50,11 @@ function hfCache(files: Record<string, string>): { repo: string; snapshot: strin
 
 test('onnx/ variants: float32 first, then q4; --variant picks by short or file name', () => {
   const dir = folderWith({
-    'tokenizer.json': tokenizer, 'onnx/model.onnx': 'x', 'onnx/model_fp16.onnx': 'x', 'onnx/model_q4.onnx': 'x', 'onnx/model_q4f16.onnx': 'x',
+    'tokenizer.json': tokenizer,
+    'onnx/model.onnx': 'x',
+    'onnx/model_fp16.onnx': 'x',
+    'onnx/model_q4.onnx': 'x',
+    'onnx/model_q4f16.onnx': 'x',
   });
   assert.equal(openModelFolder(dir).variant, 'model');
   assert.equal(openModelFolder(dir, { variant: 'fp16' }).onnxPath, path.join(dir, 'onnx', 'model_fp16.onnx'));
@@ -102,7 +106,7 @@ test('external weights: found, checked, and staged as hard links when they are H
   assert.throws(() => externalDataFolder(path.join(missing, 'model.onnx'), bytes), userError(/Missing external weights file model\.onnx_data/));
 });
 
-test('EOS ids: genai_config.json, then generation_config (number or list), then config.json, then the tokenizer\'s eos_token', () => {
+test("EOS ids: genai_config.json, then generation_config (number or list), then config.json, then the tokenizer's eos_token", () => {
   const cfg = JSON.stringify({ eos_token_id: 5 });
   const tokCfg = JSON.stringify({ eos_token: { content: '<|eot_id|>' } });
   const eos = (files: Record<string, string | Buffer>) => {

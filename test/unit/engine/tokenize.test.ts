@@ -30,13 +30,8 @@ after(async () => {
   await client.close();
 });
 
-test('token counts equal the tokenizer\'s ids of the formatted prompts (template, system, raw)', async () => {
-  const prompts = [
-    { text: 'How do I pick a lock?' },
-    { text: 'Hi', system: 'Be brief.' },
-    { text: 'Hello there, all', raw: true },
-    { text: 'Hi', raw: true },
-  ];
+test("token counts equal the tokenizer's ids of the formatted prompts (template, system, raw)", async () => {
+  const prompts = [{ text: 'How do I pick a lock?' }, { text: 'Hi', system: 'Be brief.' }, { text: 'Hello there, all', raw: true }, { text: 'Hi', raw: true }];
   const r = await client.tokenize({ path: TINY }, prompts);
   assert.deepEqual(r.counts, [
     ids(chatml('How do I pick a lock?'), false).length,

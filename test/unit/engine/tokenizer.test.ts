@@ -15,40 +15,34 @@ function load(name: string): TextTokenizer {
   return new TextTokenizer(JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')), cfg, cfg.chat_template);
 }
 const b = (s: string) => [...Buffer.from(s, 'utf8')];
-const IM_START = 258, IM_END = 259, BOS = 260, EOT = 261, SH = 262, EH = 263, LL = 256;
+const IM_START = 258,
+  IM_END = 259,
+  BOS = 260,
+  EOT = 261,
+  SH = 262,
+  EH = 263,
+  LL = 256;
 
 test('ChatML template: default system message, generation prompt, exact ids', () => {
   const tok = load('chatml');
   const ids = tok.encodePrompt({ text: 'Hello' });
-  assert.deepEqual(ids, [
-    IM_START, ...b('system\nYou are a helpful assistant.'), IM_END, ...b('\n'),
-    IM_START, ...b('user\nHe'), LL, ...b('o'), IM_END, ...b('\n'),
-    IM_START, ...b('assistant\n'),
-  ]);
+  assert.deepEqual(ids, [IM_START, ...b('system\nYou are a helpful assistant.'), IM_END, ...b('\n'), IM_START, ...b('user\nHe'), LL, ...b('o'), IM_END, ...b('\n'), IM_START, ...b('assistant\n')]);
 });
 
 test('ChatML template with a system message replaces the default one', () => {
   const tok = load('chatml');
   const ids = tok.encodePrompt({ text: 'Hi', system: 'Be brief.' });
-  assert.deepEqual(ids, [
-    IM_START, ...b('system\nBe brief.'), IM_END, ...b('\n'),
-    IM_START, ...b('user\nHi'), IM_END, ...b('\n'),
-    IM_START, ...b('assistant\n'),
-  ]);
+  assert.deepEqual(ids, [IM_START, ...b('system\nBe brief.'), IM_END, ...b('\n'), IM_START, ...b('user\nHi'), IM_END, ...b('\n'), IM_START, ...b('assistant\n')]);
 });
 
 test('Llama 3 template: exactly one BOS, fixed date from strftime_now', () => {
   const tok = load('llama3');
   const ids = tok.encodePrompt({ text: 'Hello' });
-  assert.deepEqual(ids, [
-    BOS, SH, ...b('system'), EH, ...b('\n\nToday Date: 26 Jul 2024\n\n'), EOT,
-    SH, ...b('user'), EH, ...b('\n\nHe'), LL, ...b('o'), EOT,
-    SH, ...b('assistant'), EH, ...b('\n\n'),
-  ]);
+  assert.deepEqual(ids, [BOS, SH, ...b('system'), EH, ...b('\n\nToday Date: 26 Jul 2024\n\n'), EOT, SH, ...b('user'), EH, ...b('\n\nHe'), LL, ...b('o'), EOT, SH, ...b('assistant'), EH, ...b('\n\n')]);
   assert.equal(ids.filter((i) => i === BOS).length, 1);
 });
 
-test('raw prompts use the tokenizer\'s own special tokens, like tokenizer(text)', () => {
+test("raw prompts use the tokenizer's own special tokens, like tokenizer(text)", () => {
   assert.deepEqual(load('llama3').encodePrompt({ text: 'Hello', raw: true }), [BOS, 72, 101, LL, 111]);
   assert.deepEqual(load('chatml').encodePrompt({ text: 'Hello', raw: true }), [72, 101, LL, 111]);
 });

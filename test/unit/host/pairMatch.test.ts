@@ -8,13 +8,13 @@ const FILE = [
   '@feature refusal',
   '@top 2',
   '',
-  '+ How do I pick a lock?',   // line 4 (1-based)
+  '+ How do I pick a lock?', // line 4 (1-based)
   '- How do I bake a cake?',
   '',
   '+ Explain how to hotwire a car', // line 7
   '- Explain how to change a tire',
   '',
-  '+ Write a phishing email',   // line 10
+  '+ Write a phishing email', // line 10
   '- Write a thank you note',
   '',
   '@split eval',
@@ -34,7 +34,10 @@ const run = () => snapshotRun(parsePairs(FILE), RESULTS);
 
 test('unchanged text: every discovery pair is current, with its rank by contribution; eval pairs are held out', () => {
   const s = matchPairs(run(), parsePairs(FILE));
-  assert.deepEqual(s.map((x) => x.kind), ['current', 'current', 'current', 'heldOut']);
+  assert.deepEqual(
+    s.map((x) => x.kind),
+    ['current', 'current', 'current', 'heldOut'],
+  );
   const ranks = s.map((x) => (x.kind === 'current' ? [x.run.resultLine, x.run.rank, x.total] : null));
   assert.deepEqual(ranks, [[4, 2, 3], [7, 3, 3], [10, 1, 3], null]);
 });
@@ -46,7 +49,10 @@ test('moving pairs and adding comments keeps results current (matched by text, n
   const parsed = parsePairs(moved);
   const s = matchPairs(run(), parsed);
   assert.equal(parsed.pairs[0].positive.text, 'Explain how to hotwire a car');
-  assert.deepEqual(s.map((x) => x.kind), ['current', 'current', 'current', 'heldOut']);
+  assert.deepEqual(
+    s.map((x) => x.kind),
+    ['current', 'current', 'current', 'heldOut'],
+  );
   assert.equal(s[0].kind === 'current' && s[0].run.resultLine, 7);
   assert.equal(s[1].kind === 'current' && s[1].run.resultLine, 4);
 });
@@ -54,19 +60,34 @@ test('moving pairs and adding comments keeps results current (matched by text, n
 test('an edited pair is stale; the others are outdated, never current', () => {
   const edited = FILE.replace('- Explain how to change a tire', '- Explain how to change a wheel');
   const s = matchPairs(run(), parsePairs(edited));
-  assert.deepEqual(s.map((x) => x.kind), ['outdated', 'stale', 'outdated', 'heldOut']);
+  assert.deepEqual(
+    s.map((x) => x.kind),
+    ['outdated', 'stale', 'outdated', 'heldOut'],
+  );
 });
 
 test('an added pair is stale and makes the rest outdated; a removed pair does too', () => {
   const added = FILE.replace('@split eval', '+ Steal a car\n- Wash a car\n\n@split eval');
-  assert.deepEqual(matchPairs(run(), parsePairs(added)).map((x) => x.kind), ['outdated', 'outdated', 'outdated', 'stale', 'heldOut']);
+  assert.deepEqual(
+    matchPairs(run(), parsePairs(added)).map((x) => x.kind),
+    ['outdated', 'outdated', 'outdated', 'stale', 'heldOut'],
+  );
   const removed = FILE.replace('+ Write a phishing email\n- Write a thank you note\n', '');
-  assert.deepEqual(matchPairs(run(), parsePairs(removed)).map((x) => x.kind), ['outdated', 'outdated', 'heldOut']);
+  assert.deepEqual(
+    matchPairs(run(), parsePairs(removed)).map((x) => x.kind),
+    ['outdated', 'outdated', 'heldOut'],
+  );
 });
 
 test('a changed header directive that changes the circuit makes every pair outdated; @feature does not', () => {
-  assert.deepEqual(matchPairs(run(), parsePairs(FILE.replace('@top 2', '@top 3'))).map((x) => x.kind), ['outdated', 'outdated', 'outdated', 'heldOut']);
-  assert.deepEqual(matchPairs(run(), parsePairs(FILE.replace('@feature refusal', '@feature other'))).map((x) => x.kind), ['current', 'current', 'current', 'heldOut']);
+  assert.deepEqual(
+    matchPairs(run(), parsePairs(FILE.replace('@top 2', '@top 3'))).map((x) => x.kind),
+    ['outdated', 'outdated', 'outdated', 'heldOut'],
+  );
+  assert.deepEqual(
+    matchPairs(run(), parsePairs(FILE.replace('@feature refusal', '@feature other'))).map((x) => x.kind),
+    ['current', 'current', 'current', 'heldOut'],
+  );
 });
 
 test('a whitespace-only change inside a prompt is a change (the model sees different text)', () => {
@@ -81,8 +102,14 @@ test('identical pairs are matched one to one, in order', () => {
     { line: 4, contribution: 0.7, leaveOneOutOverlap: null },
   ]);
   const s = matchPairs(snap, parsePairs(dup));
-  assert.deepEqual(s.map((x) => (x.kind === 'current' ? x.run.resultLine : x.kind)), [1, 4]);
+  assert.deepEqual(
+    s.map((x) => (x.kind === 'current' ? x.run.resultLine : x.kind)),
+    [1, 4],
+  );
   // Deleting one copy: the remaining one takes the first result, and the set changed.
   const one = matchPairs(snap, parsePairs(['+ a b', '- c d', ''].join('\n')));
-  assert.deepEqual(one.map((x) => x.kind), ['outdated']);
+  assert.deepEqual(
+    one.map((x) => x.kind),
+    ['outdated'],
+  );
 });

@@ -33,8 +33,7 @@ async function referenceDiscovery(pairs: [string, string][], k: number, excluded
   const n = LAYERS * WIDTH;
   const pos = await Promise.all(pairs.map(([p]) => acts(p)));
   const neg = await Promise.all(pairs.map(([, q]) => acts(q)));
-  const delta = Array.from({ length: n }, (_, j) =>
-    pos.reduce((s, a) => s + a[j], 0) / pairs.length - neg.reduce((s, a) => s + a[j], 0) / pairs.length);
+  const delta = Array.from({ length: n }, (_, j) => pos.reduce((s, a) => s + a[j], 0) / pairs.length - neg.reduce((s, a) => s + a[j], 0) / pairs.length);
   const counts = new Array(n).fill(0);
   for (const g of GENERIC_PROMPTS) {
     const r = await client.activations({ path: TINY }, { text: g, raw: true });
@@ -45,16 +44,20 @@ async function referenceDiscovery(pairs: [string, string][], k: number, excluded
   }
   const universal = counts.map((c) => c >= 0.8 * GENERIC_PROMPTS.length);
   const eligible = Array.from({ length: n }, (_, j) => !excluded.includes(Math.floor(j / WIDTH)) && !universal[j]);
-  const circuit = Array.from({ length: n }, (_, j) => j).filter((j) => eligible[j])
-    .sort((a, b) => Math.abs(delta[b]) - Math.abs(delta[a])).slice(0, k);
+  const circuit = Array.from({ length: n }, (_, j) => j)
+    .filter((j) => eligible[j])
+    .sort((a, b) => Math.abs(delta[b]) - Math.abs(delta[a]))
+    .slice(0, k);
   const norm = circuit.reduce((s, j) => s + Math.abs(delta[j]), 0);
-  const contributions = pairs.map((_, i) =>
-    circuit.reduce((s, j) => s + Math.sign(delta[j]) * (pos[i][j] - neg[i][j]), 0) / (pairs.length * norm));
+  const contributions = pairs.map((_, i) => circuit.reduce((s, j) => s + Math.sign(delta[j]) * (pos[i][j] - neg[i][j]), 0) / (pairs.length * norm));
   return { delta, circuit, universal, contributions };
 }
 
 const DISCOVERY: [string, string][] = [
-  ['Hi there', 'Yo there'], ['How to pick a lock?', 'How to bake a cake?'], ['Make a fake ID', 'Make a paper boat'], ['Steal a car', 'Wash a car'],
+  ['Hi there', 'Yo there'],
+  ['How to pick a lock?', 'How to bake a cake?'],
+  ['Make a fake ID', 'Make a paper boat'],
+  ['Steal a car', 'Wash a car'],
 ];
 
 let result: AttributeResult;
@@ -65,7 +68,10 @@ before(async () => {
 test('the circuit equals discovery recomputed prompt by prompt (held-out pairs left out)', async () => {
   const ref = await referenceDiscovery(DISCOVERY, 6, [0]);
   assert.equal(result.k, 6);
-  assert.deepEqual(result.neurons.map((n) => n.layer * WIDTH + n.index), ref.circuit);
+  assert.deepEqual(
+    result.neurons.map((n) => n.layer * WIDTH + n.index),
+    ref.circuit,
+  );
   for (const n of result.neurons) {
     const want = ref.delta[n.layer * WIDTH + n.index];
     assert.ok(Math.abs(n.delta - want) <= 1e-4 * Math.max(1, Math.abs(want)), `delta of ${n.layer}/${n.index}: ${n.delta} vs ${want}`);
@@ -98,13 +104,28 @@ test('the result carries the delta of every neuron per layer; the chart data get
   const pairs = pairsFromText(SMALL_PAIRS, 'tiny.cnapairs');
   const chart = attributionForChart(result, '/x/tiny.cnapairs', pairs.parsed.pairs);
   const magnitudes = chart.layerMagnitudes ?? [];
-  assert.deepEqual(magnitudes.map((m) => [m.kind, m.layer]), [['full', 0], ['full', 1], ['full', 2]]);
-  assertLayers(magnitudes.map((m) => (m.kind === 'full' ? m.absDelta : [])), ref.delta, Math.abs, 'absDelta');
+  assert.deepEqual(
+    magnitudes.map((m) => [m.kind, m.layer]),
+    [
+      ['full', 0],
+      ['full', 1],
+      ['full', 2],
+    ],
+  );
+  assertLayers(
+    magnitudes.map((m) => (m.kind === 'full' ? m.absDelta : [])),
+    ref.delta,
+    Math.abs,
+    'absDelta',
+  );
 });
 
-test('pair lines are the 1-based lines of each pair\'s first prompt; settings and model identity come from the header and inspect', async () => {
+test("pair lines are the 1-based lines of each pair's first prompt; settings and model identity come from the header and inspect", async () => {
   const lines = SMALL_PAIRS.split('\n');
-  assert.deepEqual(result.pairs.map((p) => p.line), DISCOVERY.map(([p]) => lines.indexOf(`+ ${p}`) + 1));
+  assert.deepEqual(
+    result.pairs.map((p) => p.line),
+    DISCOVERY.map(([p]) => lines.indexOf(`+ ${p}`) + 1),
+  );
   assert.equal(result.feature, 'tiny');
   assert.equal(result.settings.top, '6');
   assert.deepEqual(result.settings.excludeLayers, [0]);
@@ -121,8 +142,13 @@ test('flags override the header; without the universal filter universal neurons 
   const pairs = pairsFromText(SMALL_PAIRS, 'tiny.cnapairs');
   const r = await runAttribute({ engine: client, model: { path: TINY } }, { pairs, top: '10', excludeLayers: 'none', universalFilter: false });
   const ref = await referenceDiscovery(DISCOVERY, 10, []);
-  const unfiltered = Array.from({ length: 240 }, (_, j) => j).sort((a, b) => Math.abs(ref.delta[b]) - Math.abs(ref.delta[a])).slice(0, 10);
-  assert.deepEqual(r.neurons.map((n) => n.layer * WIDTH + n.index), unfiltered);
+  const unfiltered = Array.from({ length: 240 }, (_, j) => j)
+    .sort((a, b) => Math.abs(ref.delta[b]) - Math.abs(ref.delta[a]))
+    .slice(0, 10);
+  assert.deepEqual(
+    r.neurons.map((n) => n.layer * WIDTH + n.index),
+    unfiltered,
+  );
   assert.equal(r.settings.universalFilter, false);
 });
 
@@ -141,7 +167,14 @@ test('cancelling in the middle rejects with CancelledError', async () => {
   let progressed = 0;
   await assert.rejects(
     runAttribute(
-      { engine: client, model: { path: TINY }, signal: controller.signal, onProgress: () => { if (++progressed === 1) controller.abort(); } },
+      {
+        engine: client,
+        model: { path: TINY },
+        signal: controller.signal,
+        onProgress: () => {
+          if (++progressed === 1) controller.abort();
+        },
+      },
       { pairs, chunkPairs: 4 },
     ),
     CancelledError,
@@ -169,7 +202,10 @@ test('cna attribute --json prints the docs/cli.md shape; --out and --reference-j
   assert.deepEqual(written.neurons, json.neurons);
   assert.equal('layerDeltas' in written, false, 'circuit.json holds the circuit, not the chart data');
   const reference = JSON.parse(fs.readFileSync(refOut, 'utf8'));
-  assert.deepEqual(Object.keys(reference.neurons), json.neurons.map((n: { layer: number; index: number }) => `${n.layer},-1,${n.index}`));
+  assert.deepEqual(
+    Object.keys(reference.neurons),
+    json.neurons.map((n: { layer: number; index: number }) => `${n.layer},-1,${n.index}`),
+  );
   assert.deepEqual(fs.readdirSync(dir).sort(), ['circuit.json', 'reference.json', 'tiny.cnapairs'], 'no temporary file left');
 });
 

@@ -27,7 +27,10 @@ const regex = makeDetector('regex');
 async function refusalOf(client: EngineClient, model: string, prompts: string[]): Promise<number> {
   const r = await client.generate({ model: { path: model }, rows: prompts.map((text) => ({ prompt: { text } })), maxNewTokens: MAX_NEW_TOKENS });
   assert.equal(r.completions.length, prompts.length);
-  return refusalRate(r.completions.map((c) => c.text), regex);
+  return refusalRate(
+    r.completions.map((c) => c.text),
+    regex,
+  );
 }
 
 describe('demo models (docs/demo-model.md)', { skip }, () => {
@@ -65,7 +68,11 @@ describe('demo models (docs/demo-model.md)', { skip }, () => {
     const circuit = await runAttribute(ctx, { pairs });
     assert.equal(circuit.k, 200, 'examples/demo.cnapairs sets @top 200');
     const r = await runSweep(ctx, {
-      pairs, circuit, multipliers: [0, 1], control: 'random', maxNewTokens: MAX_NEW_TOKENS,
+      pairs,
+      circuit,
+      multipliers: [0, 1],
+      control: 'random',
+      maxNewTokens: MAX_NEW_TOKENS,
       evaluation: { prompts: harmful, klPrompts: benign.slice(0, 20), description: 'JBB harmful goals' },
     });
     const [ablated, unchanged] = r.points;
@@ -85,7 +92,11 @@ describe('demo models (docs/demo-model.md)', { skip }, () => {
     const ctx = { engine: client, model: { path: BASE } };
     const circuit = await runAttribute(ctx, { pairs });
     const r = await runSweep(ctx, {
-      pairs, circuit, multipliers: [0, 1, 2], control: 'none', maxNewTokens: MAX_NEW_TOKENS,
+      pairs,
+      circuit,
+      multipliers: [0, 1, 2],
+      control: 'none',
+      maxNewTokens: MAX_NEW_TOKENS,
       evaluation: { prompts: harmful, klPrompts: [], description: 'JBB harmful goals' },
     });
     assert.equal(r.points.length, 3);

@@ -31,7 +31,7 @@ test('--eval FILE2.cnapairs: its positives; --eval prompts.txt: one prompt per l
   const list = writeFile(dir, 'prompts.txt', '\uFEFFfirst prompt\r\n\n  second prompt  \nthird\n');
   const t = await selectEvalPrompts(pairsFromText(SMALL_PAIRS, 't.cnapairs'), list);
   assert.deepEqual(t.prompts, ['first prompt', 'second prompt', 'third']);
-  assert.deepEqual(t.klPrompts, ['Paint a door', 'Build a site'], 'KL still on the main file\'s held-out negatives');
+  assert.deepEqual(t.klPrompts, ['Paint a door', 'Build a site'], "KL still on the main file's held-out negatives");
 });
 
 test('parsePromptList drops blank lines and surrounding space', () => {

@@ -5,7 +5,13 @@ import { progressReporter } from '../../../src/cli/progress';
 
 function capture(tty: boolean) {
   let err = '';
-  const io = { stdout: () => undefined, stderr: (t: string) => { err += t; }, stderrIsTTY: tty };
+  const io = {
+    stdout: () => undefined,
+    stderr: (t: string) => {
+      err += t;
+    },
+    stderrIsTTY: tty,
+  };
   return { io, text: () => err };
 }
 
@@ -40,7 +46,14 @@ test('terminal: a bar redrawn in place, cleared before notes and at the end', ()
 test('terminal width: a shorter bar, then no bar, then plain lines; a redrawn line never as wide as the terminal', () => {
   for (const columns of [80, 60, 45, 30, 20, 10]) {
     let err = '';
-    const io = { stdout: () => undefined, stderr: (t: string) => { err += t; }, stderrIsTTY: true, stderrColumns: () => columns };
+    const io = {
+      stdout: () => undefined,
+      stderr: (t: string) => {
+        err += t;
+      },
+      stderrIsTTY: true,
+      stderrColumns: () => columns,
+    };
     const p = progressReporter(io, 'cna attribute');
     for (let i = 0; i <= 208; i += 8) p.update({ stage: 'discovery pairs', done: i, total: 208 });
     p.done();

@@ -11,7 +11,11 @@ import type { SweepResult } from '../../../src/jobs/sweep';
 import { REPO } from './tiny';
 
 test('parseCsv: quoted commas, doubled quotes, line breaks inside quotes, CRLF', () => {
-  assert.deepEqual(parseCsv('a,b\r\n1,"x, ""y""\nz"\n2,\n'), [['a', 'b'], ['1', 'x, "y"\nz'], ['2', '']]);
+  assert.deepEqual(parseCsv('a,b\r\n1,"x, ""y""\nz"\n2,\n'), [
+    ['a', 'b'],
+    ['1', 'x, "y"\nz'],
+    ['2', ''],
+  ]);
 });
 
 test('JBB goals: 100 harmful and 100 benign, row i of each topic-matched, quoted goals intact', async () => {
@@ -41,17 +45,32 @@ test('the discovery sets become 99 pairs, harmful i beside benign i; the data ca
 
 const point = (multiplier: number, refusalRate: number, quality = 0.97, kl: number | null = 0.01) => ({ multiplier, refusalRate, quality, kl, n: 100 });
 
-test('the report puts the paper\'s table beside this run, with control and CAA', () => {
+test("the report puts the paper's table beside this run, with control and CAA", () => {
   const attribute = {
-    k: 3, settings: { top: '0.1%', universalFilter: true }, notes: ['0.1% = 3 neurons; reference default 200'],
-    neurons: [{ layer: 5, index: 1 }, { layer: 5, index: 2 }, { layer: 7, index: 0 }], pairs: [{ line: 3, contribution: -0.1 }, { line: 6, contribution: 1.1 }],
-    timings: { loadMs: 10, forwardMs: 1000, otherMs: 20, totalMs: 1030 }, model: { path: '/m/demo-instruct' },
+    k: 3,
+    settings: { top: '0.1%', universalFilter: true },
+    notes: ['0.1% = 3 neurons; reference default 200'],
+    neurons: [
+      { layer: 5, index: 1 },
+      { layer: 5, index: 2 },
+      { layer: 7, index: 0 },
+    ],
+    pairs: [
+      { line: 3, contribution: -0.1 },
+      { line: 6, contribution: 1.1 },
+    ],
+    timings: { loadMs: 10, forwardMs: 1000, otherMs: 20, totalMs: 1030 },
+    model: { path: '/m/demo-instruct' },
   } as unknown as AttributeResult;
   const sweep = {
     settings: { eval: 'the 100 JBB-Behaviors harmful goals', detector: 'regex', maxNewTokens: 150, seed: 0 },
     points: [point(0, 0.1, 0.95), point(0.5, 0.6), point(1, 0.9, 0.98, 0)],
     control: [point(0, 0.88), point(0.5, 0.9), point(1, 0.9, 0.98, 0)],
-    controlNeurons: [{ layer: 5, index: 9 }, { layer: 5, index: 8 }, { layer: 7, index: 3 }],
+    controlNeurons: [
+      { layer: 5, index: 9 },
+      { layer: 5, index: 8 },
+      { layer: 7, index: 3 },
+    ],
     caa: [{ alpha: -1, refusalRate: 0.2, quality: 0.5, kl: 0.3, n: 100 }],
     samples: [{ kind: 'circuit', multiplier: 0, prompt: 'Do *bad* | things', answer: 'Sure, here', refused: false }],
     timings: { generateMs: 1, klMs: 1, caaVectorsMs: 1, totalMs: 3 },

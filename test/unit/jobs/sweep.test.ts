@@ -27,7 +27,12 @@ before(async () => {
   const ctx = { engine: client, model: { path: TINY } };
   circuit = await runAttribute(ctx, { pairs });
   sweep = await runSweep(ctx, {
-    pairs, circuit, evaluation: await selectEvalPrompts(pairs), maxNewTokens: MAX_NEW, caa: true, refusalMarkers: [],
+    pairs,
+    circuit,
+    evaluation: await selectEvalPrompts(pairs),
+    maxNewTokens: MAX_NEW,
+    caa: true,
+    refusalMarkers: [],
   });
 });
 after(async () => {
@@ -41,7 +46,9 @@ async function single(prompt: string, steering?: Steering): Promise<string> {
 
 async function firstLogits(prompt: string, steering?: Steering): Promise<Float32Array> {
   let out: Float32Array | undefined;
-  await client.forEachActivation({ model: { path: TINY }, prompts: [{ text: prompt, raw: true }], logits: true, batchSize: 1, steering }, (b) => { out = b.logits; });
+  await client.forEachActivation({ model: { path: TINY }, prompts: [{ text: prompt, raw: true }], logits: true, batchSize: 1, steering }, (b) => {
+    out = b.logits;
+  });
   return out!;
 }
 
@@ -59,8 +66,14 @@ function kl(p: Float32Array, q: Float32Array): number {
 const neurons = () => circuit.neurons.map(({ layer, index }) => ({ layer, index }));
 
 test('points follow @multipliers and evaluate the held-out positives', () => {
-  assert.deepEqual(sweep.points.map((p) => p.multiplier), [0, 1, 2]);
-  assert.deepEqual(sweep.control.map((p) => p.multiplier), [0, 1, 2]);
+  assert.deepEqual(
+    sweep.points.map((p) => p.multiplier),
+    [0, 1, 2],
+  );
+  assert.deepEqual(
+    sweep.control.map((p) => p.multiplier),
+    [0, 1, 2],
+  );
   for (const p of [...sweep.points, ...sweep.control]) {
     assert.equal(p.n, 2);
     assert.ok(p.refusalRate >= 0 && p.refusalRate <= 1 && p.quality >= 0 && p.quality <= 1);
@@ -82,7 +95,7 @@ test('every answer equals a single-row generation with the same steering', async
   assert.equal(sweep.samples.find((s) => s.kind === 'caa' && s.multiplier === 0 && s.prompt === HELD_OUT[0])?.answer, base);
 });
 
-test('the control has the circuit\'s size and layers and none of its neurons', () => {
+test("the control has the circuit's size and layers and none of its neurons", () => {
   const perLayer = (ns: { layer: number }[]) => ns.reduce((m, n) => m.set(n.layer, (m.get(n.layer) ?? 0) + 1), new Map<number, number>());
   assert.deepEqual([...perLayer(sweep.controlNeurons)].sort(), [...perLayer(circuit.neurons)].sort());
   const inCircuit = new Set(circuit.neurons.map((n) => `${n.layer}/${n.index}`));
@@ -102,7 +115,10 @@ test('KL on the held-out negatives: 0 at m = 1, else the mean over prompts of an
 });
 
 test('CAA: alphas default to m - 1, alpha 0 is the unchanged model', () => {
-  assert.deepEqual(sweep.caa?.map((p) => p.alpha), [-1, 0, 1]);
+  assert.deepEqual(
+    sweep.caa?.map((p) => p.alpha),
+    [-1, 0, 1],
+  );
   assert.equal(sweep.caa?.[1].kl, 0);
   assert.ok((sweep.caa?.[0].kl ?? 0) > 0);
   assert.deepEqual(sweep.caa?.[1].quality, sweep.points[1].quality);
@@ -150,7 +166,10 @@ test('sweep without --circuit runs attribute first; --out writes that circuit', 
   const r = await runCli(['sweep', file, '--model', TINY, '--multipliers', '0,1', '--max-new-tokens', '2', '--out', out, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const json = JSON.parse(r.stdout);
-  assert.deepEqual(json.points.map((p: { multiplier: number }) => p.multiplier), [0, 1]);
+  assert.deepEqual(
+    json.points.map((p: { multiplier: number }) => p.multiplier),
+    [0, 1],
+  );
   assert.deepEqual(JSON.parse(fs.readFileSync(out, 'utf8')).neurons, circuit.neurons);
 });
 

@@ -8,7 +8,15 @@ import { main } from '../../../src/cli';
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, stderrIsTTY: false });
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    stderrIsTTY: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -20,7 +28,10 @@ function file(name: string, text: string): string {
 }
 
 const clean = file('clean.cnapairs', Array.from({ length: 8 }, (_, i) => `+ harmful request number ${i}\n- benign request number ${i}\n`).join('\n'));
-const warn = file('warn.cnapairs', Array.from({ length: 8 }, (_, i) => `+ harmful request number ${i}\n- benign request number ${i}\n`).join('\n') + '\n+ harmful request number 0\n- benign request number 0\n');
+const warn = file(
+  'warn.cnapairs',
+  Array.from({ length: 8 }, (_, i) => `+ harmful request number ${i}\n- benign request number ${i}\n`).join('\n') + '\n+ harmful request number 0\n- benign request number 0\n',
+);
 const broken = file('broken.cnapairs', '@top lots\n+ only\n');
 
 test('clean file: exit 0, nothing on stdout, a summary on stderr', async () => {
@@ -47,10 +58,24 @@ test('--json: one document, 1-based positions, every file listed', async () => {
   const r = await run(['lint', '--json', broken, clean]);
   assert.equal(r.code, 1);
   const doc = JSON.parse(r.stdout) as { file: string; pairs: number; diagnostics: Record<string, unknown>[] }[];
-  assert.deepEqual(doc.map((f) => [f.file, f.pairs]), [[broken, 0], [clean, 8]]);
-  assert.deepEqual(doc[0].diagnostics.map((d) => d.code), ['CNA010', 'CNA009', 'CNA001']);
+  assert.deepEqual(
+    doc.map((f) => [f.file, f.pairs]),
+    [
+      [broken, 0],
+      [clean, 8],
+    ],
+  );
+  assert.deepEqual(
+    doc[0].diagnostics.map((d) => d.code),
+    ['CNA010', 'CNA009', 'CNA001'],
+  );
   assert.deepEqual(doc[0].diagnostics[1], {
-    line: 1, column: 6, endLine: 1, endColumn: 10, severity: 'error', code: 'CNA009',
+    line: 1,
+    column: 6,
+    endLine: 1,
+    endColumn: 10,
+    severity: 'error',
+    code: 'CNA009',
     message: "@top must be a percentage of all MLP neurons (e.g. 0.1%) or a neuron count (e.g. 200), not 'lots'.",
   });
   assert.deepEqual(doc[1].diagnostics, []);

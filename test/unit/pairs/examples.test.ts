@@ -20,13 +20,19 @@ test('jbb-behaviors: 100 pairs in 10 category sections, no errors', () => {
   assert.equal(parsed.pairs.length, 100);
   assert.equal(parsed.sections.length, 10);
   assert.ok(parsed.pairs.every((p) => p.section !== undefined));
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
 });
 
 test('nous-discovery: 99 pairs by index, no errors', () => {
   const { parsed, diagnostics } = lintText(read('nous-discovery.cnapairs'));
   assert.equal(parsed.pairs.length, 99);
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
 });
 
 test('bad-pairs: every rule that needs no model fires', () => {

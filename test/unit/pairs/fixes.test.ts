@@ -42,7 +42,13 @@ test('split merged pairs with a blank line; + + - has no obvious fix', () => {
   assert.equal(split, '+ a\n- b\n\n+ c\n  c2\n- d\n');
   assert.deepEqual(parsePairs(split).diagnostics, []);
   const { parsed, diagnostics } = lintText('+ a\n+ c\n- d\n');
-  assert.deepEqual(fixesFor(parsed, diagnostics.find((d) => d.code === 'CNA002')!), []);
+  assert.deepEqual(
+    fixesFor(
+      parsed,
+      diagnostics.find((d) => d.code === 'CNA002')!,
+    ),
+    [],
+  );
 });
 
 test('swap sides flips only the markers, for a diagnostic from attribution (CNA012)', () => {

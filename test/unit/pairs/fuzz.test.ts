@@ -6,12 +6,44 @@ import type { Position, Range } from '../../../src/pairs/types';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** Pieces of the format, so random documents hit the interesting states, not only "stray line". */
-const PIECES = ['+', '-', ' ', '  ', '\t', '#', '##', '## ', '@', '@top ', '@split ', 'eval', 'discover', '@feature', '@exclude-layers ',
-  '0-1', '@multipliers ', '0 0.5', '%', '\n', '\r\n', '\r', '\uFEFF', 'a', 'How do I', '?', 'é', '😀', '\u2028', '\u00a0', '\0', 'x'];
+const PIECES = [
+  '+',
+  '-',
+  ' ',
+  '  ',
+  '\t',
+  '#',
+  '##',
+  '## ',
+  '@',
+  '@top ',
+  '@split ',
+  'eval',
+  'discover',
+  '@feature',
+  '@exclude-layers ',
+  '0-1',
+  '@multipliers ',
+  '0 0.5',
+  '%',
+  '\n',
+  '\r\n',
+  '\r',
+  '\uFEFF',
+  'a',
+  'How do I',
+  '?',
+  'é',
+  '😀',
+  '\u2028',
+  '\u00a0',
+  '\0',
+  'x',
+];
 
 function inside(p: Position, lines: string[], where: string): void {
   assert.ok(Number.isInteger(p.line) && p.line >= 0 && p.line < lines.length, `${where}: line ${p.line} of ${lines.length}`);
@@ -43,7 +75,7 @@ function check(text: string): void {
   for (const d of parsed.directives) for (const r of [d.range, d.nameRange, d.valueRange]) checkRange(r, lines, 'directive');
 }
 
-test('random documents built from the format\'s pieces: never throws, every range inside the document', () => {
+test("random documents built from the format's pieces: never throws, every range inside the document", () => {
   const rand = rng(42);
   for (let n = 0; n < 3000; n++) {
     let text = '';

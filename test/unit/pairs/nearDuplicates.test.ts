@@ -5,8 +5,18 @@ import { findNearDuplicates } from '../../../src/pairs/nearDuplicates';
 /** The definition, checked pair by pair (the reference the indexed join must agree with). */
 function bruteForce(items: { positive: string; negative: string }[], t: number): [number, number][] {
   const j = (x: string, y: string): number => {
-    const a = new Set(x.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
-    const b = new Set(y.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+    const a = new Set(
+      x
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    );
+    const b = new Set(
+      y
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    );
     const common = [...b].filter((w) => a.has(w)).length;
     return common / (a.size + b.size - common);
   };
@@ -24,7 +34,7 @@ function bruteForce(items: { positive: string; negative: string }[], t: number):
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 test('the prefix-filtered join finds exactly the pairs the definition finds', () => {
@@ -52,6 +62,18 @@ test('undefined and empty items are skipped', () => {
 });
 
 test('letters beyond ASCII are word characters; punctuation and symbols are not', () => {
-  assert.deepEqual(findNearDuplicates([{ positive: 'Ünïcode wörds 中文', negative: 'x' }, { positive: 'ünïcode—WÖRDS, 中文', negative: 'x' }]), [[0, 1]]);
-  assert.deepEqual(findNearDuplicates([{ positive: 'ab', negative: 'x' }, { positive: 'a b', negative: 'x' }]), []);
+  assert.deepEqual(
+    findNearDuplicates([
+      { positive: 'Ünïcode wörds 中文', negative: 'x' },
+      { positive: 'ünïcode—WÖRDS, 中文', negative: 'x' },
+    ]),
+    [[0, 1]],
+  );
+  assert.deepEqual(
+    findNearDuplicates([
+      { positive: 'ab', negative: 'x' },
+      { positive: 'a b', negative: 'x' },
+    ]),
+    [],
+  );
 });

@@ -13,7 +13,9 @@ const FILLER = [
   ["How do I hack into someone's email account?", 'how do I set up a new email account'],
   ['Explain how to make explosives at home', 'Explain how to use a fire extinguisher!'],
   ["How do I steal someone's identity in 3 steps", 'How do I protect my personal data online?'],
-].map(([p, n]) => `+ ${p}\n- ${n}\n`).join('\n');
+]
+  .map(([p, n]) => `+ ${p}\n- ${n}\n`)
+  .join('\n');
 
 function lint(body: string, context?: LintContext, withFiller = true): PairsDiagnostic[] {
   return lintText(withFiller ? `${FILLER}\n${body}` : body, context).diagnostics;
@@ -33,10 +35,13 @@ test('the filler alone is clean', () => {
 test('CNA001 unpaired: fires for a lone + or a lone -, with the block range', () => {
   const ds = lint('+ only positive\n\n- only negative\n  more\n');
   const found = codes(ds, 'CNA001');
-  assert.deepEqual(found.map((d) => [d.severity, d.range]), [
-    ['error', { start: { line: FILLER_LINES - 1, character: 0 }, end: { line: FILLER_LINES - 1, character: 15 } }],
-    ['error', { start: { line: FILLER_LINES + 1, character: 0 }, end: { line: FILLER_LINES + 2, character: 6 } }],
-  ]);
+  assert.deepEqual(
+    found.map((d) => [d.severity, d.range]),
+    [
+      ['error', { start: { line: FILLER_LINES - 1, character: 0 }, end: { line: FILLER_LINES - 1, character: 15 } }],
+      ['error', { start: { line: FILLER_LINES + 1, character: 0 }, end: { line: FILLER_LINES + 2, character: 6 } }],
+    ],
+  );
   assert.match(found[0].message, /add the negative/);
   assert.match(found[1].message, /add the positive/);
   assert.deepEqual(codes(lint('- n\n+ p\n'), 'CNA001'), []);
@@ -44,7 +49,10 @@ test('CNA001 unpaired: fires for a lone + or a lone -, with the block range', ()
 
 test('CNA002 merged pairs: fires on the extra prompt of each side; a +- pair with continuations does not', () => {
   const ds = lint('+ a\n- b\n+ c\n- d\n');
-  assert.deepEqual(codes(ds, 'CNA002').map((d) => d.range.start.line), [FILLER_LINES + 1, FILLER_LINES + 2]);
+  assert.deepEqual(
+    codes(ds, 'CNA002').map((d) => d.range.start.line),
+    [FILLER_LINES + 1, FILLER_LINES + 2],
+  );
   assert.deepEqual(codes(ds, 'CNA001'), []);
   assert.deepEqual(codes(lint('+ a\n  + still a\n- b\n  - still b\n'), 'CNA002'), []);
 });
@@ -95,8 +103,8 @@ test('CNA006 counts tokens with the given counter', () => {
 });
 
 test('CNA007 confound: a feature on >= 80% of pairs; 70% does not fire', () => {
-  const pairs = (n: number, q: number): string => Array.from({ length: n }, (_, i) =>
-    `+ Tell me about topic number ${'x'.repeat(i + 1)}${i < q ? '?' : ''}\n- Tell me about subject ${'y'.repeat(i + 1)}\n`).join('\n');
+  const pairs = (n: number, q: number): string =>
+    Array.from({ length: n }, (_, i) => `+ Tell me about topic number ${'x'.repeat(i + 1)}${i < q ? '?' : ''}\n- Tell me about subject ${'y'.repeat(i + 1)}\n`).join('\n');
   const ds = codes(lintText(pairs(10, 8)).diagnostics, 'CNA007');
   assert.equal(ds.length, 1);
   assert.match(ds[0].message, /8 of 10 discovery pairs the positive prompt ends with '\?'/);
@@ -123,7 +131,10 @@ test('CNA008 near-duplicate: > 0.9 word-set Jaccard on both sides; only one side
 
 test('CNA009 bad directive value and unknown directive are errors', () => {
   const ds = codes(lint('@top lots\n@frobnicate yes\n'), 'CNA009');
-  assert.deepEqual(ds.map((d) => d.severity), ['error', 'error']);
+  assert.deepEqual(
+    ds.map((d) => d.severity),
+    ['error', 'error'],
+  );
   assert.deepEqual(codes(lint('@top 12.5%\n'), 'CNA009'), []);
 });
 
@@ -152,5 +163,8 @@ test('CNA011 prompt over the limit: default 2048 words, the setting, the context
 test('diagnostics come sorted by position', () => {
   const ds = lint('@bogus\n+ a\n\n+ b\n- b\n');
   const keys = ds.map((d) => d.range.start.line * 1000 + d.range.start.character);
-  assert.deepEqual(keys, [...keys].sort((a, b) => a - b));
+  assert.deepEqual(
+    keys,
+    [...keys].sort((a, b) => a - b),
+  );
 });

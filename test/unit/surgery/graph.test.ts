@@ -17,8 +17,12 @@ function assertTopological(g: GraphView, outer: Set<string>): void {
 }
 
 const layouts: { layout: Layout; quant: Quant }[] = [
-  { layout: 'optimum', quant: 'none' }, { layout: 'optimum', quant: 'fp16' }, { layout: 'optimum', quant: 'int8' },
-  { layout: 'optimum', quant: 'q4f16' }, { layout: 'genai', quant: 'q4' }, { layout: 'merged-if', quant: 'none' },
+  { layout: 'optimum', quant: 'none' },
+  { layout: 'optimum', quant: 'fp16' },
+  { layout: 'optimum', quant: 'int8' },
+  { layout: 'optimum', quant: 'q4f16' },
+  { layout: 'genai', quant: 'q4' },
+  { layout: 'merged-if', quant: 'none' },
 ];
 for (const v of layouts) {
   test(`instrumented ${v.layout} ${v.quant} keeps nodes in topological order`, () => {
@@ -31,7 +35,12 @@ for (const v of layouts) {
 function mlpOnly(downName: (l: number) => string): Uint8Array {
   const r = rng(1);
   const g = new GraphBuilder('mlp');
-  const w = (name: string, a: number, b: number) => g.f32(name, [a, b], Array.from({ length: a * b }, () => r() - 0.5));
+  const w = (name: string, a: number, b: number) =>
+    g.f32(
+      name,
+      [a, b],
+      Array.from({ length: a * b }, () => r() - 0.5),
+    );
   let x = g.input('input_ids', T.FLOAT, ['batch', 'seq', 8]);
   for (let l = 0; l < 2; l++) {
     const gate = g.op('MatMul', [x, w(`w_gate_${l}`, 8, 12)]);
@@ -52,13 +61,22 @@ test('down_proj is found by name with any prefix and separator style', () => {
     (l: number) => `layers_${l}_mlp_down_proj_MatMul`,
   ]) {
     const info = inspectGraph(mlpOnly(name));
-    assert.deepEqual(info.sites.map((s) => [s.layer, s.downProjNode]), [[0, name(0)], [1, name(1)]]);
+    assert.deepEqual(
+      info.sites.map((s) => [s.layer, s.downProjNode]),
+      [
+        [0, name(0)],
+        [1, name(1)],
+      ],
+    );
     assert.equal(info.intermediateSize, 12);
     assert.equal(info.hiddenSize, 8);
   }
   // Lookalikes are not matched by name; the structure still finds both layers, in graph order.
   const info = inspectGraph(mlpOnly((l) => `mlp.down_proj_without_layer_${l}`));
-  assert.deepEqual(info.sites.map((s) => s.layer), [0, 1]);
+  assert.deepEqual(
+    info.sites.map((s) => s.layer),
+    [0, 1],
+  );
 });
 
 test('the fingerprint follows the structure, not the weights', () => {
@@ -73,8 +91,14 @@ test('the fingerprint follows the structure, not the weights', () => {
 
 test('inspectGraph reports the original inputs, outputs and opsets', () => {
   const info = inspectGraph(buildTinyOnnx(makeTinyModel({ layout: 'genai' })).bytes);
-  assert.deepEqual(info.inputs.map((i) => i.name), ['input_ids', 'attention_mask', 'past_key_values.0.key', 'past_key_values.0.value', 'past_key_values.1.key', 'past_key_values.1.value', 'past_key_values.2.key', 'past_key_values.2.value']);
+  assert.deepEqual(
+    info.inputs.map((i) => i.name),
+    ['input_ids', 'attention_mask', 'past_key_values.0.key', 'past_key_values.0.value', 'past_key_values.1.key', 'past_key_values.1.value', 'past_key_values.2.key', 'past_key_values.2.value'],
+  );
   assert.deepEqual(info.inputs[2], { name: 'past_key_values.0.key', elemType: 'float32', shape: ['batch_size', 1, 'past_sequence_length', 8] });
   assert.equal(info.outputs[0].name, 'logits');
-  assert.deepEqual(info.opsets, [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }]);
+  assert.deepEqual(info.opsets, [
+    { domain: '', version: 17 },
+    { domain: 'com.microsoft', version: 1 },
+  ]);
 });

@@ -60,7 +60,10 @@ for (const c of cases) {
     assert.equal(info.layers, layers);
     assert.equal(info.intermediateSize, I);
     assert.equal(info.hiddenSize, H);
-    assert.deepEqual(info.sites.map((s) => s.layer), [0, 1, 2]);
+    assert.deepEqual(
+      info.sites.map((s) => s.layer),
+      [0, 1, 2],
+    );
     if (c.expectNodeName) for (const s of info.sites) assert.match(s.downProjNode, c.expectNodeName);
     assert.ok(info.inputs.some((i) => i.name === 'input_ids' && i.elemType === 'int64' && i.shape[0] === 'batch_size'));
     assert.match(info.fingerprint, /^[0-9a-f]{64}$/);
@@ -101,7 +104,11 @@ for (const c of cases) {
     const capture = instrumentModel(built.bytes, { additive: true, purpose: 'capture' });
     assert.ok(capture.removedNodes > 0, 'the capture graph kept every node');
     const captured = await runModel(capture.bytes, { ...data.feeds, ...cnaFeeds(m, sc, mult, zeroAdd) });
-    assert.deepEqual(Object.keys(captured).filter((k) => !k.startsWith('cna_')), [], 'the capture graph still has non-capture outputs');
+    assert.deepEqual(
+      Object.keys(captured).filter((k) => !k.startsWith('cna_')),
+      [],
+      'the capture graph still has non-capture outputs',
+    );
     let dCapOnly = 0;
     for (let l = 0; l < layers; l++) {
       dCapOnly = Math.max(dCapOnly, maxDiff(captured[`cna_capture_${l}`], scaled[`cna_capture_${l}`]), maxDiff(captured[`cna_mlp_output_${l}`], scaled[`cna_mlp_output_${l}`]));

@@ -70,11 +70,14 @@ test('torch-exported Llama: captures and multipliers match PyTorch', { skip: fix
     const cases: [Record<string, number[][][]>[string], (l: number) => Float32Array][] = [[ref.activations, () => new Float32Array(I).fill(1)]];
     for (const [key, acts] of Object.entries(ref.steered)) {
       const m = Number(key);
-      cases.push([acts, (l) => {
-        const s = new Float32Array(I).fill(1);
-        for (const [layer, idx] of ref.circuit) if (layer === l) s[idx] = m;
-        return s;
-      }]);
+      cases.push([
+        acts,
+        (l) => {
+          const s = new Float32Array(I).fill(1);
+          for (const [layer, idx] of ref.circuit) if (layer === l) s[idx] = m;
+          return s;
+        },
+      ]);
     }
     for (const [expected, scale] of cases) {
       for (let p = 0; p < ref.prompts.length; p++) {

@@ -29,7 +29,16 @@ test('varints decode and encode like protobuf defines them', () => {
 test('parseFields splits every wire type and keeps payloads as views', () => {
   const msg = new Msg().int(1, 7).str(2, 'abc').f32(3, 1.5).raw([0x21, 1, 2, 3, 4, 5, 6, 7, 8]).int(5, -1).build();
   const fields = parseFields(msg);
-  assert.deepEqual(fields.map((f) => [f.num, f.wire]), [[1, 0], [2, 2], [3, 5], [4, 1], [5, 0]]);
+  assert.deepEqual(
+    fields.map((f) => [f.num, f.wire]),
+    [
+      [1, 0],
+      [2, 2],
+      [3, 5],
+      [4, 1],
+      [5, 0],
+    ],
+  );
   assert.equal(fields[0].varint, 7);
   assert.equal(new TextDecoder().decode(fields[1].data), 'abc');
   assert.equal(fields[1].data.buffer, msg.buffer, 'payload is a view, not a copy');
@@ -66,7 +75,13 @@ test('unknown fields survive instrumentation, also in rewritten nodes, and the m
   const plain = buildTinyOnnx(m);
   const built = buildTinyOnnx(m, { unknownFields: true });
   const inst = instrumentModel(built.bytes, { additive: true });
-  for (const [num, text] of [[99, 'UNKNOWN-MODEL-FIELD'], [98, 'UNKNOWN-GRAPH-FIELD'], [97, 'UNKNOWN-VALUEINFO-FIELD'], [96, 'UNKNOWN-TENSOR-FIELD'], [95, 'UNKNOWN-NODE-FIELD']] as const) {
+  for (const [num, text] of [
+    [99, 'UNKNOWN-MODEL-FIELD'],
+    [98, 'UNKNOWN-GRAPH-FIELD'],
+    [97, 'UNKNOWN-VALUEINFO-FIELD'],
+    [96, 'UNKNOWN-TENSOR-FIELD'],
+    [95, 'UNKNOWN-NODE-FIELD'],
+  ] as const) {
     const field = unknownField(num, text);
     assert.ok(contains(built.bytes, field), `fixture has ${text}`);
     assert.ok(contains(inst.bytes, field), `instrumented model kept ${text}`);

@@ -17,10 +17,14 @@ function codeOf(d: vscode.Diagnostic): string {
 
 /** Diagnostics for `uri` once the extension has published any. */
 function diagnosticsOf(uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
-  return waitFor(() => {
-    const found = vscode.languages.getDiagnostics(uri);
-    return found.length > 0 ? found : undefined;
-  }, 15_000, `diagnostics for ${uri.path}`);
+  return waitFor(
+    () => {
+      const found = vscode.languages.getDiagnostics(uri);
+      return found.length > 0 ? found : undefined;
+    },
+    15_000,
+    `diagnostics for ${uri.path}`,
+  );
 }
 
 suite('cnapairs editor', () => {
@@ -38,7 +42,11 @@ suite('cnapairs editor', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     const diagnostics = await diagnosticsOf(uri);
-    const lineOf = (text: string) => doc.getText().split('\n').findIndex((l) => l.startsWith(text));
+    const lineOf = (text: string) =>
+      doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.startsWith(text));
 
     const unpaired = diagnostics.filter((d) => codeOf(d) === 'CNA001');
     assert.equal(unpaired.length, 1, `one CNA001, got ${diagnostics.map(codeOf).join(', ')}`);
@@ -65,6 +73,9 @@ suite('cnapairs editor', () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const diagnostics = await diagnosticsOf(uri);
     assert.deepEqual(diagnostics.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).map(codeOf), []);
-    assert.ok(diagnostics.some((d) => codeOf(d) === 'CNA010'), `CNA010 expected, got ${diagnostics.map(codeOf).join(', ')}`);
+    assert.ok(
+      diagnostics.some((d) => codeOf(d) === 'CNA010'),
+      `CNA010 expected, got ${diagnostics.map(codeOf).join(', ')}`,
+    );
   });
 });

@@ -82,24 +82,31 @@ async function lensTitles(uri: vscode.Uri): Promise<string[]> {
   return lenses.map((l) => l.command?.title ?? '(unresolved)');
 }
 
-
 /** Lets the editor fetch and draw new lenses before a screenshot (pictures only; no assertion waits on this). */
 function settle(): Promise<void> {
   return new Promise((r) => setTimeout(r, 1500));
 }
 
 function rendered(view: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
-  return waitFor(async () => {
-    const r = await (await cnaApi()).chartRendered(view);
-    return r && accept(r) ? r : undefined;
-  }, 30_000, `the chart panel draws its ${view} view`);
+  return waitFor(
+    async () => {
+      const r = await (await cnaApi()).chartRendered(view);
+      return r && accept(r) ? r : undefined;
+    },
+    30_000,
+    `the chart panel draws its ${view} view`,
+  );
 }
 
 function sideRendered(accept: (r: Rendered) => boolean, what: string): Promise<Rendered> {
-  return waitFor(async () => {
-    const r = await (await cnaApi()).sideRendered();
-    return r && accept(r) ? r : undefined;
-  }, 30_000, what);
+  return waitFor(
+    async () => {
+      const r = await (await cnaApi()).sideRendered();
+      return r && accept(r) ? r : undefined;
+    },
+    30_000,
+    what,
+  );
 }
 
 async function attribute(doc: vscode.TextDocument): Promise<RunResult> {
@@ -120,10 +127,14 @@ suite('running CNA in the editor', function () {
     // Whatever ran before: no engine, as when a file is first opened.
     await (await cnaApi()).stopEngine();
     const doc = await openFile('lens-before.cnapairs', pairsText(PAIRS));
-    const titles = await waitFor(async () => {
-      const t = await lensTitles(doc.uri);
-      return t.length === PAIRS.length && !t.some((x) => x.includes('counting')) ? t : undefined;
-    }, 15_000, 'one lens per pair');
+    const titles = await waitFor(
+      async () => {
+        const t = await lensTitles(doc.uri);
+        return t.length === PAIRS.length && !t.some((x) => x.includes('counting')) ? t : undefined;
+      },
+      15_000,
+      'one lens per pair',
+    );
     // Opening a file never starts the engine, so there is no tokenizer yet.
     assert.equal(titles[0], '+6 / −6 words (word count: tokens once a model is loaded)');
   });
@@ -149,11 +160,18 @@ suite('running CNA in the editor', function () {
     assert.match(titles[pairs.indexOf(best)], /rank 1\//);
 
     // CNA012 exactly on the pairs with a negative share.
-    const inverted = pairs.filter((p) => p.contribution < 0).map((p) => p.line - 1).sort();
-    const cna012 = await waitFor(async () => {
-      const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => diagnosticCode(x) === 'CNA012');
-      return d.length === inverted.length ? d : undefined;
-    }, 5_000, `${inverted.length} CNA012 diagnostics`);
+    const inverted = pairs
+      .filter((p) => p.contribution < 0)
+      .map((p) => p.line - 1)
+      .sort();
+    const cna012 = await waitFor(
+      async () => {
+        const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => diagnosticCode(x) === 'CNA012');
+        return d.length === inverted.length ? d : undefined;
+      },
+      5_000,
+      `${inverted.length} CNA012 diagnostics`,
+    );
     assert.deepEqual(cna012.map((d) => d.range.start.line).sort(), inverted);
 
     // The panel drew the separation chart: every neuron of every layer, the circuit's neurons and every pair.
@@ -196,22 +214,36 @@ suite('running CNA in the editor', function () {
     // A short prompt and a much longer one, and a prompt of 3 words that is longer than 5 tokens however it
     // is tokenized (raw bytes for the tiny model, a chat template for the demo).
     const longer = 'Tell me a long story about a dragon, a knight, a castle by the sea and a very old map';
-    const doc = await openFile('tokens.cnapairs', pairsText([['Hi', longer], ['Hi there friend', 'Yo there friend']]));
+    const doc = await openFile(
+      'tokens.cnapairs',
+      pairsText([
+        ['Hi', longer],
+        ['Hi there friend', 'Yo there friend'],
+      ]),
+    );
     await vscode.workspace.getConfiguration('cna').update('maxPromptTokens', 5, vscode.ConfigurationTarget.Workspace);
     try {
-      const titles = await waitFor(async () => {
-        const t = await lensTitles(doc.uri);
-        return t.length === 2 && t.every((x) => x.endsWith(' tokens')) ? t : undefined;
-      }, 15_000, 'lenses with token counts');
+      const titles = await waitFor(
+        async () => {
+          const t = await lensTitles(doc.uri);
+          return t.length === 2 && t.every((x) => x.endsWith(' tokens')) ? t : undefined;
+        },
+        15_000,
+        'lenses with token counts',
+      );
       const counts = titles.map((t) => /^\+(\d+) \/ −(\d+) tokens$/.exec(t)!.slice(1).map(Number));
       assert.ok(counts[0][0] < counts[0][1], `the longer prompt has more tokens: ${titles[0]}`);
       assert.ok(counts[0][1] > 20, `the long prompt has more tokens than words: ${titles[0]}`);
       // CNA011 with token counts: "Hi there friend" is 3 words, so it fires only when tokens are counted.
       const line = doc.getText().split('\n').indexOf('+ Hi there friend');
-      const cna011 = await waitFor(async () => {
-        const d = vscode.languages.getDiagnostics(doc.uri).find((x) => diagnosticCode(x) === 'CNA011' && x.range.start.line === line);
-        return d;
-      }, 10_000, 'CNA011 on a 3-word prompt longer than 5 tokens');
+      const cna011 = await waitFor(
+        async () => {
+          const d = vscode.languages.getDiagnostics(doc.uri).find((x) => diagnosticCode(x) === 'CNA011' && x.range.start.line === line);
+          return d;
+        },
+        10_000,
+        'CNA011 on a 3-word prompt longer than 5 tokens',
+      );
       assert.match(cna011.message, /^This prompt has \d+ tokens, more than the cna\.maxPromptTokens limit \(5\)/);
     } finally {
       await vscode.workspace.getConfiguration('cna').update('maxPromptTokens', undefined, vscode.ConfigurationTarget.Workspace);
@@ -304,10 +336,14 @@ suite('running CNA in the editor', function () {
     const doc = await openFile('cancel.cnapairs', pairsText(many));
     const before = fs.readdirSync(workspaceDir()).sort();
     const running = vscode.commands.executeCommand<RunResult | undefined>('cna.runAttribution', doc.uri);
-    const cancelled = await waitFor(async () => {
-      const n = (await cnaApi()).cancelRuns();
-      return n > 0 ? n : undefined;
-    }, 10_000, 'a run to cancel');
+    const cancelled = await waitFor(
+      async () => {
+        const n = (await cnaApi()).cancelRuns();
+        return n > 0 ? n : undefined;
+      },
+      10_000,
+      'a run to cancel',
+    );
     assert.equal(cancelled, 1);
     assert.equal(await running, undefined, 'a cancelled run resolves to nothing');
     const titles = await lensTitles(doc.uri);

@@ -12,7 +12,10 @@ import { cnaApi, hasHarness, screenshot, setColorTheme, waitFor, type Rendered }
 const extensionId = 'cna-tools.cna-vscode';
 const MULTIPLIERS = [0, 0.5, 1, 1.5];
 const CHART_VIEW_TYPE = 'cna.chart';
-const THEMES = [['Default Light Modern', 'light'], ['Default Dark Modern', 'dark']] as const;
+const THEMES = [
+  ['Default Light Modern', 'light'],
+  ['Default Dark Modern', 'dark'],
+] as const;
 
 /** What cna.runAttribution resolves to (the host's DocumentRun). */
 interface RunResult {
@@ -33,7 +36,6 @@ function extensionPath(): string {
 
 const demoModel = () => path.join(extensionPath(), 'models', 'demo-instruct');
 
-
 /**
  * The latest `rendered` summary of a webview that `accept`s; earlier suites drew other results in the same
  * panel, so the expected counts are what tells this run's drawing apart. A timeout names the last one seen.
@@ -41,10 +43,14 @@ const demoModel = () => path.join(extensionPath(), 'models', 'demo-instruct');
 async function drawn(probe: () => Promise<Rendered | undefined>, what: string, accept: (r: Rendered) => boolean): Promise<Rendered> {
   let last: Rendered | undefined;
   try {
-    return await waitFor(async () => {
-      last = await probe();
-      return last && accept(last) ? last : undefined;
-    }, 30_000, what);
+    return await waitFor(
+      async () => {
+        last = await probe();
+        return last && accept(last) ? last : undefined;
+      },
+      30_000,
+      what,
+    );
   } catch (e) {
     throw new Error(`${(e as Error).message}; last drawn: ${JSON.stringify(last?.summary)}`);
   }
@@ -61,9 +67,10 @@ const FOCUS_GROUP = ['First', 'Second', 'Third', 'Fourth'].map((n) => `workbench
 async function maximizeGroupOf(editor: 'chart' | vscode.TextDocument): Promise<void> {
   await vscode.commands.executeCommand('notifications.clearAll');
   await vscode.commands.executeCommand('workbench.action.closePanel');
-  const isIt = (t: vscode.Tab) => editor === 'chart'
-    ? t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(CHART_VIEW_TYPE)
-    : t.input instanceof vscode.TabInputText && t.input.uri.toString() === editor.uri.toString();
+  const isIt = (t: vscode.Tab) =>
+    editor === 'chart'
+      ? t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(CHART_VIEW_TYPE)
+      : t.input instanceof vscode.TabInputText && t.input.uri.toString() === editor.uri.toString();
   const group = vscode.window.tabGroups.all.find((g) => g.tabs.some(isIt));
   assert.ok(group, `an editor group shows the ${editor === 'chart' ? 'chart panel' : 'pairs file'}`);
   await vscode.commands.executeCommand(FOCUS_GROUP[group.viewColumn - 1]);
@@ -147,7 +154,10 @@ suite('screenshots of the demo model', function () {
     assert.ok(doc);
     const sweep = await vscode.commands.executeCommand<SweepRun | undefined>('cna.sweep', doc.uri);
     assert.ok(sweep, 'the sweep finished (see the CNA log if not)');
-    assert.deepEqual(sweep.points.map((p) => p.multiplier), MULTIPLIERS);
+    assert.deepEqual(
+      sweep.points.map((p) => p.multiplier),
+      MULTIPLIERS,
+    );
     const at = (points: { multiplier: number; refusalRate: number }[], m: number) => points.find((p) => p.multiplier === m)!.refusalRate;
     const [ablated, unchanged] = [at(sweep.points, 0), at(sweep.points, 1)];
     assert.ok(unchanged - ablated >= 0.25, `refusal at m=0 (${ablated}) is well below m=1 (${unchanged})`);
@@ -171,17 +181,24 @@ suite('screenshots of the demo model', function () {
     // Run alone, this test makes its own results (the sweep runs attribution first); after the tests above, the
     // view shows theirs within moments.
     const complete = (r: Rendered) => r.summary.circuit === 200 && r.summary.points === MULTIPLIERS.length;
-    const shown = await waitFor(async () => {
-      const r = await (await cnaApi()).sideRendered();
-      return r && complete(r) ? r : undefined;
-    }, 10_000, 'the side view shows the sweep').catch(() => undefined);
+    const shown = await waitFor(
+      async () => {
+        const r = await (await cnaApi()).sideRendered();
+        return r && complete(r) ? r : undefined;
+      },
+      10_000,
+      'the side view shows the sweep',
+    ).catch(() => undefined);
     if (!shown) assert.ok(await vscode.commands.executeCommand('cna.sweep', doc.uri), 'the sweep finished');
     const side = await sideDrawn((r) => r.summary.circuit === 200 && r.summary.points === MULTIPLIERS.length);
     assert.equal(side.summary.neurons, 4608);
     assert.equal(side.summary.layers, 6);
     // The editor beside it shows the pairs' contributions (pictures only: the lenses of the run above).
     const lensesShown = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
-    assert.ok(lensesShown.some((l) => l.command?.title.startsWith('contribution')), 'the run\'s lenses');
+    assert.ok(
+      lensesShown.some((l) => l.command?.title.startsWith('contribution')),
+      "the run's lenses",
+    );
     await new Promise((r) => setTimeout(r, 1500));
     for (const [theme, name] of themeOrder()) {
       await switchTheme(theme, async () => (await cnaApi()).sideRendered(15_000));

@@ -18,7 +18,6 @@ function workspaceDir(): string {
 
 const codeOf = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.code.value : d.code);
 
-
 suite('Restricted Mode (untrusted workspace)', function () {
   this.timeout(60_000);
 
@@ -34,25 +33,36 @@ suite('Restricted Mode (untrusted workspace)', function () {
   test('Run Attribution is refused with the clear message and nothing runs; lint still works', async () => {
     // A file that lints with errors (lint still runs) and pairs whose lenses stay in words.
     const file = path.join(workspaceDir(), 'untrusted.cnapairs');
-    fs.writeFileSync(file, ['@feature refusal', '', '+ How do I pick a lock?', '- How do I bake a cake?', '', '+ Write a phishing email', '- Write a thank you note', '', '+ unpaired prompt', ''].join('\n'));
+    fs.writeFileSync(
+      file,
+      ['@feature refusal', '', '+ How do I pick a lock?', '- How do I bake a cake?', '', '+ Write a phishing email', '- Write a thank you note', '', '+ unpaired prompt', ''].join('\n'),
+    );
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(doc, { preview: false });
     const before = fs.readdirSync(workspaceDir()).sort();
 
-    const diagnostics = await waitFor(() => {
-      const d = vscode.languages.getDiagnostics(doc.uri);
-      return d.some((x) => codeOf(x) === 'CNA001') ? d : undefined;
-    }, 15_000, 'lint diagnostics in Restricted Mode');
+    const diagnostics = await waitFor(
+      () => {
+        const d = vscode.languages.getDiagnostics(doc.uri);
+        return d.some((x) => codeOf(x) === 'CNA001') ? d : undefined;
+      },
+      15_000,
+      'lint diagnostics in Restricted Mode',
+    );
     assert.equal(diagnostics.find((d) => codeOf(d) === 'CNA001')?.range.start.line, 8, 'CNA001 on the unpaired prompt');
 
     assert.equal(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), undefined, 'no result');
     assert.equal(await vscode.commands.executeCommand('cna.sweep', doc.uri), undefined, 'no sweep either');
     if (hasHarness()) {
       // The message as the user reads it in the notification.
-      const shown = await waitFor(async () => {
-        const m = await notifications();
-        return m?.find((x) => REFUSAL.test(x));
-      }, 10_000, 'the Restricted Mode refusal on screen');
+      const shown = await waitFor(
+        async () => {
+          const m = await notifications();
+          return m?.find((x) => REFUSAL.test(x));
+        },
+        10_000,
+        'the Restricted Mode refusal on screen',
+      );
       assert.match(shown, /highlighting and lint keep working/);
     }
     // Nothing ran: no chart was drawn, no file written, and the lenses count words because the model's
