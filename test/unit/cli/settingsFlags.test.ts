@@ -3,17 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../../src/cli';
-import { REPO } from '../jobs/tiny';
+import { REPO, runCli } from '../jobs/tiny';
 
 const PAIRS = path.join(REPO, 'examples', 'demo.cnapairs');
-
-async function run(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stderrIsTTY: false });
-  return { code, err: err.join(''), out: out.join('') };
-}
 
 for (const [argv, message] of [
   [['sweep', PAIRS, '--multipliers', '0,half'], /^cna sweep: --multipliers: multiplier 'half' is not a decimal number/m],
@@ -22,10 +14,10 @@ for (const [argv, message] of [
   [['attribute', PAIRS, '--top', 'lots'], /^cna attribute: --top must be a percentage of all MLP neurons/m],
 ] as const) {
   test(`cna ${argv[0]} ${argv.slice(2).join(' ')}: one line naming the flag, exit 2`, async () => {
-    const r = await run([...argv]);
+    const r = await runCli([...argv]);
     assert.equal(r.code, 2);
-    assert.match(r.err, message);
-    assert.equal(r.out, '');
-    assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 }

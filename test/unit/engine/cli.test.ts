@@ -4,28 +4,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli';
+import { runCli, TINY } from '../jobs/tiny';
 
-const TINY = path.join(__dirname, '..', '..', '..', '..', 'test', 'unit', 'engine', 'fixtures', 'tiny-llama');
 const ref = JSON.parse(fs.readFileSync(path.join(TINY, 'reference.json'), 'utf8'));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    stderrIsTTY: false,
-  });
-  return { code, stdout, stderr };
-}
-
 test('inspect --json has the documented shape', async () => {
-  const r = await cli('inspect', '--model', TINY, '--json', '--threads', '1');
+  const r = await runCli(['inspect', '--model', TINY, '--json', '--threads', '1']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   for (const key of ['layout', 'architecture', 'layers', 'hiddenSize', 'intermediateSize', 'totalNeurons', 'dtype', 'quantization', 'mlpSites', 'chatTemplate', 'eos']) {
@@ -39,7 +23,7 @@ test('inspect --json has the documented shape', async () => {
 });
 
 test('activations --raw --json: token ids and one array per layer, equal to PyTorch', async () => {
-  const r = await cli('activations', '--model', TINY, '--raw', '--json', 'Hi');
+  const r = await runCli(['activations', '--model', TINY, '--raw', '--json', 'Hi']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.deepEqual(j.tokens, ref.prompts[1]);
@@ -58,7 +42,7 @@ test('generate --circuit --multiplier --json steers like PyTorch', async () => {
     circuit,
     JSON.stringify({ neurons: Object.fromEntries(ref.circuit.map(([layer, index]: number[]) => [`${layer},-1,${index}`, 1])), prompt: '', target_token: '', total_logit_diff: 0 }),
   );
-  const r = await cli('generate', '--model', TINY, '--circuit', circuit, '--multiplier', '0', '--max-new-tokens', '12', '--raw', '--json', 'Hi');
+  const r = await runCli(['generate', '--model', TINY, '--circuit', circuit, '--multiplier', '0', '--max-new-tokens', '12', '--raw', '--json', 'Hi']);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.prompt, 'Hi');
@@ -77,7 +61,7 @@ test('usage and environment mistakes exit 2 with one line, no stack', async () =
     ['generate', '--model', TINY, '--circuit', '/nonexistent.json', '--multiplier', '0', 'Hi'],
     ['activations', '--model', TINY],
   ]) {
-    const r = await cli(...argv);
+    const r = await runCli(argv);
     assert.equal(r.code, 2, argv.join(' '));
     const lines = r.stderr
       .trim()

@@ -3,22 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    stderrIsTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+import { runCli } from '../jobs/tiny';
 
 const dir = mkdtempSync(join(tmpdir(), 'cna-lint-'));
 function file(name: string, text: string): string {
@@ -35,17 +20,17 @@ const warn = file(
 const broken = file('broken.cnapairs', '@top lots\n+ only\n');
 
 test('clean file: exit 0, nothing on stdout, a summary on stderr', async () => {
-  const r = await run(['lint', clean]);
+  const r = await runCli(['lint', clean]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /1 file, 8 pairs: 0 errors, 0 warnings/);
 });
 
 test('warnings only: exit 0; errors: exit 1 with compiler-style lines', async () => {
-  const w = await run(['lint', warn]);
+  const w = await runCli(['lint', warn]);
   assert.equal(w.code, 0);
   assert.match(w.stdout, /warn\.cnapairs:25:1: warning CNA005 /);
-  const e = await run(['lint', broken, clean]);
+  const e = await runCli(['lint', broken, clean]);
   assert.equal(e.code, 1);
   const lines = e.stdout.trim().split('\n');
   assert.equal(lines.length, 3);
@@ -55,7 +40,7 @@ test('warnings only: exit 0; errors: exit 1 with compiler-style lines', async ()
 });
 
 test('--json: one document, 1-based positions, every file listed', async () => {
-  const r = await run(['lint', '--json', broken, clean]);
+  const r = await runCli(['lint', '--json', broken, clean]);
   assert.equal(r.code, 1);
   const doc = JSON.parse(r.stdout) as { file: string; pairs: number; diagnostics: Record<string, unknown>[] }[];
   assert.deepEqual(
@@ -82,18 +67,18 @@ test('--json: one document, 1-based positions, every file listed', async () => {
 });
 
 test('unreadable file: exit 2 with one line; no file or a bad flag: exit 2', async () => {
-  const r = await run(['lint', join(dir, 'missing.cnapairs')]);
+  const r = await runCli(['lint', join(dir, 'missing.cnapairs')]);
   assert.equal(r.code, 2);
   assert.equal(r.stderr.trim().split('\n').length, 1);
   assert.match(r.stderr, /cannot read .*missing\.cnapairs: no such file/);
-  assert.equal((await run(['lint'])).code, 2);
-  assert.equal((await run(['lint', '--jsn', clean])).code, 2);
-  assert.equal((await run(['lint', dir])).code, 2);
+  assert.equal((await runCli(['lint'])).code, 2);
+  assert.equal((await runCli(['lint', '--jsn', clean])).code, 2);
+  assert.equal((await runCli(['lint', dir])).code, 2);
 });
 
 test('CRLF and a byte order mark: same pairs, columns as an editor shows them', async () => {
   const bom = file('bom.cnapairs', '\uFEFF@top x\r\n+ a\r\n- b\r\n');
-  const r = await run(['lint', '--json', bom]);
+  const r = await runCli(['lint', '--json', bom]);
   const doc = JSON.parse(r.stdout) as { pairs: number; diagnostics: { code: string; column: number; endColumn: number }[] }[];
   assert.equal(doc[0].pairs, 1);
   const d = doc[0].diagnostics.find((x) => x.code === 'CNA009')!;
@@ -101,7 +86,7 @@ test('CRLF and a byte order mark: same pairs, columns as an editor shows them', 
 });
 
 test('--max-prompt-tokens lowers the CNA011 limit', async () => {
-  const r = await run(['lint', '--json', '--max-prompt-tokens', '3', clean]);
+  const r = await runCli(['lint', '--json', '--max-prompt-tokens', '3', clean]);
   const doc = JSON.parse(r.stdout) as { diagnostics: { code: string }[] }[];
   assert.equal(doc[0].diagnostics.filter((d) => d.code === 'CNA011').length, 16);
 });
