@@ -162,9 +162,10 @@ export type EngineRequest =
   | { type: 'cancel'; id: number }
   /**
    * Session options for the next model load (a change reloads the model): ORT intra-op threads and the
-   * execution provider (`cpu`, `webgpu`, `cuda`, `tensorrt`: onnxruntime-node's names).
+   * execution provider (`cpu`, `webgpu`, `cuda`, `tensorrt`: onnxruntime-node's names); and the folder of the
+   * session cache (engine/sessionCache.ts; empty: none).
    */
-  | { type: 'configure'; threads?: number; executionProvider?: string }
+  | { type: 'configure'; threads?: number; executionProvider?: string; cacheDir?: string }
   | { type: 'shutdown' };
 
 export type ErrorKind = 'user' | 'cancelled' | 'internal';

@@ -8,6 +8,7 @@ import { UserError } from '../errors';
 import { parseLayerSpec } from '../cna/rank';
 import { EngineClient } from '../engine/client';
 import { readModelConfig } from '../engine/modelFolder';
+import { defaultCacheDir } from '../engine/sessionCache';
 import { packageRoot } from '../jobs/packageRoot';
 import type { ModelRef, Progress } from '../protocol';
 import { stringOption, wholeNumberOption, type ParsedArgs } from './args';
@@ -56,7 +57,7 @@ export function progressPrinter(io: CliIO): (p: Progress) => void {
 /** Runs `fn` with an engine worker; Ctrl-C cancels the running request. Always shuts the worker down. */
 export async function withEngine<T>(args: ParsedArgs, io: CliIO, fn: (client: EngineClient, signal: AbortSignal) => Promise<T>): Promise<T> {
   const threads = wholeNumberOption(args, 'threads', 1);
-  const client = EngineClient.start({ threads, executionProvider: stringOption(args, 'execution-provider') });
+  const client = EngineClient.start({ threads, executionProvider: stringOption(args, 'execution-provider'), cacheDir: defaultCacheDir() });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

@@ -42,6 +42,8 @@ export interface ClientOptions {
   threads?: number;
   /** ORT execution provider (`cpu`, `webgpu`, `cuda`, `tensorrt`); default `cpu`. */
   executionProvider?: string;
+  /** Folder for the session cache (sessionCache.ts); none by default. */
+  cacheDir?: string;
 }
 
 export interface CallOptions {
@@ -71,8 +73,8 @@ export class EngineClient {
 
   private constructor(opts: ClientOptions) {
     this.transport = opts.inProcess ? this.inProcess() : this.worker(opts.workerPath ?? path.join(__dirname, 'worker.js'));
-    if (opts.threads !== undefined || opts.executionProvider !== undefined) {
-      this.transport.send({ type: 'configure', threads: opts.threads, executionProvider: opts.executionProvider });
+    if (opts.threads !== undefined || opts.executionProvider !== undefined || opts.cacheDir !== undefined) {
+      this.transport.send({ type: 'configure', threads: opts.threads, executionProvider: opts.executionProvider, cacheDir: opts.cacheDir });
     }
   }
 

@@ -24,6 +24,8 @@ const TOKENIZER_CACHE = 4;
 export class EngineService {
   private threads = defaultThreads();
   private executionProvider = DEFAULT_EXECUTION_PROVIDER;
+  /** Where optimised sessions are cached (sessionCache.ts); none unless configured. */
+  private cacheDir: string | undefined;
   private readonly tokenizers = new Map<string, { tokenizer: TextTokenizer; contextLength: number | null }>();
   private model?: { key: string; path: string; model: EngineModel };
   private queue: Promise<void> = Promise.resolve();
@@ -39,6 +41,7 @@ export class EngineService {
       case 'configure':
         if (req.threads !== undefined && req.threads > 0) this.threads = Math.floor(req.threads);
         if (req.executionProvider !== undefined) this.executionProvider = req.executionProvider.trim() || DEFAULT_EXECUTION_PROVIDER;
+        if (req.cacheDir !== undefined) this.cacheDir = req.cacheDir || undefined;
         return;
       case 'tokenize':
         // Tokenizing needs no ONNX session, so it does not wait behind queued forward passes: lenses and
@@ -180,7 +183,7 @@ export class EngineService {
     checkExecutionProvider(this.executionProvider);
     progress({ stage: 'load', done: 0, total: 1, message: `loading ${ref.path}` });
     await this.dispose();
-    const model = await loadModel(ref, { threads: this.threads, additive, executionProvider: this.executionProvider, first });
+    const model = await loadModel(ref, { threads: this.threads, additive, executionProvider: this.executionProvider, first, cache: { dir: this.cacheDir } });
     this.model = { key, path: ref.path, model };
     progress({ stage: 'load', done: 1, total: 1 });
     return model;

@@ -16,6 +16,7 @@ import type { ModelRef } from '../protocol';
 import { externalDataFolder } from './externalData';
 import { openModelFolder, type ModelFolder } from './modelFolder';
 import { missingForProvider } from './providerRequirements';
+import { SessionCache, type SessionCacheOptions } from './sessionCache';
 import { inspectGraph, instrumentModel, type GraphInfo, type GraphPurpose } from './surgery';
 import { TextTokenizer } from './tokenizer';
 
@@ -65,6 +66,8 @@ export interface LoadOptions {
   executionProvider?: string;
   /** The session created while loading (so load errors surface there); the other one waits for first use. */
   first?: SessionKind;
+  /** Where instrumented, optimised graphs are cached between loads (sessionCache.ts); none by default. */
+  cache?: SessionCacheOptions;
 }
 
 export type SessionKind = 'capture' | 'generate';
@@ -90,7 +93,14 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   }
   const tokenizer = new TextTokenizer(folder.tokenizerJson, folder.tokenizerConfig, folder.chatTemplate, folder.name);
   const additive = opts.additive ?? false;
-  const info = inspectFolder(folder);
+  const executionProvider = opts.executionProvider ?? DEFAULT_EXECUTION_PROVIDER;
+  // Optimised graphs are specific to the provider that optimised them: only the CPU's are cached.
+  const cache = executionProvider === DEFAULT_EXECUTION_PROVIDER && opts.cache ? SessionCache.open(folder.onnxPath, `onnxruntime ${ort.env.versions.node}`, opts.cache) : undefined;
+  let info = cache?.readInfo();
+  if (!info) {
+    info = inspectFolder(folder);
+    cache?.writeInfo(info);
+  }
 
   const unknown = info.inputs.map((i) => i.name).filter((n) => !KNOWN_INPUTS.test(n));
   if (unknown.length > 0) {
@@ -105,13 +115,12 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   if (!logits) throw new UserError(`${folder.onnxPath} has no 'logits' output; is it a causal language model export?`);
 
   const threads = opts.threads ?? defaultThreads();
-  const executionProvider = opts.executionProvider ?? DEFAULT_EXECUTION_PROVIDER;
   checkExecutionProvider(executionProvider);
   const sessions = new Map<SessionKind, Promise<ort.InferenceSession>>();
   const sessionFor = (kind: SessionKind): Promise<ort.InferenceSession> => {
     let s = sessions.get(kind);
     if (!s) {
-      s = openSession(folder, additive, kind === 'capture' ? 'capture' : 'generate', threads, executionProvider);
+      s = openSession(folder, additive, kind === 'capture' ? 'capture' : 'generate', threads, executionProvider, cache);
       sessions.set(kind, s);
       // A failed creation is retried on next use rather than cached.
       s.catch(() => sessions.delete(kind));
@@ -174,9 +183,51 @@ function hintOf(folder: ModelFolder): { intermediateSize?: number; layers?: numb
   return { intermediateSize: folder.config.intermediateSize, layers: folder.config.layers };
 }
 
-async function openSession(folder: ModelFolder, additive: boolean, purpose: GraphPurpose, threads: number, provider: string): Promise<ort.InferenceSession> {
+async function openSession(folder: ModelFolder, additive: boolean, purpose: GraphPurpose, threads: number, provider: string, cache?: SessionCache): Promise<ort.InferenceSession> {
+  const tuning = sessionTuning(purpose);
+  const name = `${purpose}${additive ? '-additive' : ''}`;
+  const cached = cache?.graph(name);
+  if (cached) {
+    try {
+      // Already instrumented and optimised: nothing left for ORT's optimisers to do.
+      return await createSession(cached, cached, undefined, threads, provider, { ...tuning, graphOptimizationLevel: 'disabled' });
+    } catch {
+      cache?.drop(name);
+    }
+  }
   const { instrumented, externalFolder } = readAndInstrument(folder, additive, purpose);
-  return createSession(instrumented, folder.onnxPath, externalFolder, threads, provider);
+  const staging = cache?.staging(name);
+  if (staging) {
+    try {
+      const session = await createSession(instrumented, folder.onnxPath, externalFolder, threads, provider, {
+        ...tuning,
+        optimizedModelFilePath: staging.file,
+        config: { ...tuning.config, optimized_model_external_initializers_file_name: staging.weights, optimized_model_external_initializers_min_size_in_bytes: '1024' },
+      });
+      staging.commit();
+      return session;
+    } catch {
+      // Perhaps the cache could not be written (disk full): load once more without it.
+      staging.abandon();
+    }
+  }
+  return createSession(instrumented, folder.onnxPath, externalFolder, threads, provider, tuning);
+}
+
+interface SessionTuning {
+  graphOptimizationLevel?: 'disabled' | 'all';
+  optimizedModelFilePath?: string;
+  /** Session configuration entries (ORT's `session.*` keys, without the prefix). */
+  config?: Record<string, string>;
+}
+
+/**
+ * Capture sessions skip MatMul weight pre-packing: it copies every weight at load (about 20 s on the real
+ * Qwen2.5-0.5B shape here, and the memory of a second copy) and measured no faster for capture batches; decode
+ * steps (one row at a time) do gain from it, so generation sessions keep it.
+ */
+function sessionTuning(purpose: GraphPurpose): SessionTuning {
+  return purpose === 'capture' ? { config: { disable_prepacking: '1' } } : {};
 }
 
 /**
@@ -234,23 +285,31 @@ export function explainProviderError(provider: string, message: string): string 
   return undefined;
 }
 
-async function createSession(bytes: Uint8Array, file: string, externalFolder: string | undefined, threads: number, provider: string): Promise<ort.InferenceSession> {
+async function createSession(
+  model: Uint8Array | string,
+  file: string,
+  externalFolder: string | undefined,
+  threads: number,
+  provider: string,
+  tuning: SessionTuning = {},
+): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: [provider],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: tuning.graphOptimizationLevel ?? 'all',
     logSeverityLevel: 3,
   };
-  if (externalFolder) {
-    options.extra = { session: { model_external_initializers_file_folder_path: externalFolder } };
-  }
+  if (tuning.optimizedModelFilePath) options.optimizedModelFilePath = tuning.optimizedModelFilePath;
+  const config: Record<string, string> = { ...tuning.config };
+  if (externalFolder) config.model_external_initializers_file_folder_path = externalFolder;
+  if (Object.keys(config).length > 0) options.extra = { session: config };
   // A provider that fails to load also prints ORT's native error log; the UserError below says it in one line.
   // (Read once, when the first session of this thread initializes ORT.)
   if (provider !== DEFAULT_EXECUTION_PROVIDER) ort.env.logLevel = 'fatal';
   try {
-    return await ort.InferenceSession.create(bytes, options);
+    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (err) {
     const message = (err as Error).message;
     const providerError = provider === DEFAULT_EXECUTION_PROVIDER ? undefined : explainProviderError(provider, message);

@@ -3,6 +3,7 @@
  * version), the engine worker, token counts, the results per document and the presenter of those results.
  * Commands and providers are factories over it; it owns every disposable it makes.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../errors';
 import type { JobProgress } from '../jobs/context';
@@ -28,7 +29,7 @@ export class CnaContext implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('CNA', { log: true });
     this.documents = new PairsDocuments();
-    this.engine = new HostEngine(this.log);
+    this.engine = new HostEngine(this.log, path.join(extension.globalStorageUri.fsPath, 'sessions'));
     this.results = new DocumentResults(this.documents);
     this.tokens = new TokenCounts(extension, this.engine, this.log, this.documents);
     this.presenter = new Presenter(extension.extensionUri, this.documents, this.results);

@@ -20,7 +20,11 @@ export class HostEngine implements vscode.Disposable {
   /** A worker started (lenses and lint may now ask it for token counts). */
   readonly onDidStart = this.startedEmitter.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** The session cache's folder (in the extension's global storage). */
+    private readonly cacheDir?: string,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         const changed = ENGINE_SETTINGS.filter((s) => e.affectsConfiguration(s));
@@ -62,7 +66,7 @@ export class HostEngine implements vscode.Disposable {
     const executionProvider = settings.executionProvider.trim() || 'cpu';
     this.log.info(`Starting the engine worker (${threads > 0 ? `${threads} threads` : 'threads: one per core'}, execution provider ${executionProvider}).`);
     // An unavailable provider fails at the first model load with a UserError that says to set it back to cpu.
-    this.client = EngineClient.start({ ...(threads > 0 ? { threads } : {}), executionProvider });
+    this.client = EngineClient.start({ ...(threads > 0 ? { threads } : {}), executionProvider, cacheDir: this.cacheDir });
     this.startedEmitter.fire();
     return this.client;
   }
