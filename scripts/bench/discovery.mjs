@@ -1,12 +1,11 @@
 // Bench section: discovery (the attribute job) over ~200 prompts through the real engine worker, split into
 // time spent in forward passes and everything else (target: everything else under 5% of the work).
 // On the demo model (else the tiny test Llama, raw prompts: its 96-position context cannot hold the chat
-// template) and on the real Qwen2.5-0.5B shape (full 151,936-token vocabulary) of the head section.
+// template); the vs-torch section measures the same split on the real Qwen2.5-0.5B shape (its `cna attribute` runs).
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRealShapeModel, REAL_SHAPE } from './engine.mjs';
 
 export const name = 'discovery';
 
@@ -22,8 +21,6 @@ export async function run() {
   const models = existsSync(demo)
     ? [{ label: 'demo-instruct, chat template', path: demo, raw: false }]
     : [{ label: 'tiny test Llama, raw prompts', path: join(root, 'test/unit/engine/fixtures/tiny-llama'), raw: true }];
-  ensureRealShapeModel();
-  models.push({ label: 'Qwen2.5-0.5B real shape, random weights', path: REAL_SHAPE, raw: false });
   const sets = JSON.parse(readFileSync(join(root, 'data/nous-discovery/prompts.json'), 'utf8'));
   const n = Math.min(sets.harmful.length, sets.benign.length);
 

@@ -1,48 +1,65 @@
-// Bench section: the engine runtime on a decoder shaped like Qwen2.5-0.5B (24 layers, hidden 896, MLP 4864,
-// 14 heads, 2 KV heads, vocab 8192) with random weights, generated once into .bench/ (gitignored) by
-// make-qwen-shaped.py with Debian's /usr/bin/python3 + torch. Everything is measured side by side in one run:
-//   instrumentedOverPlain  instrumented vs original graph, same prefill batch (target <= 1.10)
+// Bench section: the engine runtime on the real Qwen2.5-0.5B-Instruct shape (24 layers, hidden 896, MLP 4864,
+// 14 heads, 2 KV heads, 151,936-token vocabulary) with random weights, generated once into .bench/ (gitignored):
+// exported by optimum with the hf-stack kit (make-qwen-optimum.py), else by torch.onnx.export
+// (make-qwen-shaped.py --real-vocab), with Debian's /usr/bin/python3 + torch. Measured side by side in one run:
+//   instrumentedOverPlain  instrumented (full graph) vs original graph, same prefill batch (target <= 1.10)
 //   prefillFractionOfPeak  prefill GFLOP/s over one large MatMul's GFLOP/s in ORT (target >= 0.5)
 //   batchedSweepSpeedup    8 multipliers as 8 rows of one generation vs 8 generations (target >= 3)
 //   rssGrowth50to500       peak RSS while capturing 500 vs 50 prompts, each in a fresh process (target <= 0.10)
 //   decodeMsPerToken64/512 one-row decode step at 64 and 512 tokens of context
-// Run alone: node scripts/bench.mjs engine (after tsc -p test/tsconfig.json). CNA_BENCH_MODEL=DIR uses another folder.
+// Run alone: node scripts/bench.mjs engine (after tsc -p test/tsconfig.json). CNA_BENCH_REAL_MODEL=DIR uses another folder.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hfStack, kitEnv } from './lib/hfstack.mjs';
 
 export const name = 'engine';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const QWEN_SHAPED = process.env.CNA_BENCH_MODEL ?? join(ROOT, '.bench', 'qwen-shaped');
-const MODEL = QWEN_SHAPED;
 const require = createRequire(import.meta.url);
 const out = (m) => require(join(ROOT, 'out', 'src', 'engine', m));
 
-/** The Qwen2.5-0.5B-shaped bench model (random weights, never committed), generated on first use. */
-export function ensureModel() {
-  ensureBenchModel(MODEL, []);
-}
-
-/** The real shape: Qwen2.5-0.5B with its full 151,936-token vocabulary (about 2.5 GB of random weights). */
+/** The real shape: Qwen2.5-0.5B-Instruct with its full 151,936-token vocabulary (about 2.5 GB of random weights). */
 export const REAL_SHAPE = process.env.CNA_BENCH_REAL_MODEL ?? join(ROOT, '.bench', 'qwen-real-shape');
+const MODEL = REAL_SHAPE;
+/** The session cache the bench's loads share (src/engine/sessionCache.ts), inside the ignored .bench/. */
+export const BENCH_CACHE = join(ROOT, '.bench', 'session-cache');
+
+const PYTHON_PACKAGES = 'python3-torch python3-onnx python3-numpy libopenblas0-pthread';
+const FALLBACK_SOURCE = 'Qwen2.5-0.5B shape, random weights, scripts/bench/make-qwen-shaped.py --real-vocab (torch.onnx.export; no hf-stack kit when it was made)';
+
+/**
+ * The real-shape model, made on first use: with the hf-stack kit, the real transformers Qwen2 classes exported by
+ * optimum (make-qwen-optimum.py, which also keeps the PyTorch checkpoint for the head-to-head); without it,
+ * make-qwen-shaped.py's torch.onnx.export of the same shape. Returns where it is and where it came from.
+ */
 export function ensureRealShapeModel() {
-  ensureBenchModel(REAL_SHAPE, ['--real-vocab']);
-}
-
-const PYTHON_PACKAGES = 'python3-torch python3-onnx python3-numpy';
-
-function ensureBenchModel(dir, args) {
-  if (existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'matmul.onnx'))) return;
-  const check = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' });
-  if (check.status !== 0) {
-    throw new Error(`could not generate the bench model: /usr/bin/python3 lacks torch, onnx or numpy; install the Debian packages: apt-get install ${PYTHON_PACKAGES}`);
+  const dir = MODEL;
+  if (!existsSync(join(dir, 'matmul.onnx'))) {
+    const check = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx, numpy'], { stdio: 'ignore' });
+    if (check.status !== 0) {
+      throw new Error(`could not generate the bench model: /usr/bin/python3 lacks torch, onnx or numpy; install the Debian packages: apt-get install ${PYTHON_PACKAGES}`);
+    }
+    const kit = hfStack();
+    const script = kit.dest ? 'make-qwen-optimum.py' : 'make-qwen-shaped.py';
+    if (kit.absent) process.stderr.write(`bench: ${kit.absent}: the model is exported by torch.onnx.export instead of optimum, and the PyTorch head-to-head is skipped.\n`);
+    process.stderr.write(`bench: generating ${dir} (random weights, about 2.5 GB; several minutes and ~10 GB of RAM)...\n`);
+    const args = kit.dest ? [kit.dest, dir] : [dir, '--real-vocab'];
+    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', script), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: kit.dest ? kitEnv(kit.dest) : { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    });
+    if (r.status !== 0) throw new Error(`could not generate the bench model ${dir}: ${script} failed (see above)`);
   }
-  process.stderr.write(`bench: generating ${dir} (random weights, ${args.length ? 'about 2.5 GB, several minutes and ~10 GB of RAM' : 'about 1.5 GB, a few minutes'})...\n`);
-  const r = spawnSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'make-qwen-shaped.py'), dir, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0) throw new Error(`could not generate the bench model ${dir}: make-qwen-shaped.py failed (see above)`);
+  const sourceFile = join(dir, 'bench-source.json');
+  const made = existsSync(sourceFile) ? JSON.parse(readFileSync(sourceFile, 'utf8')) : undefined;
+  return {
+    dir,
+    source: made?.source ?? FALLBACK_SOURCE,
+    checkpoint: made?.checkpoint && existsSync(join(dirname(dir), made.checkpoint)) ? join(dirname(dir), made.checkpoint) : undefined,
+  };
 }
 
 function rng(seed) {
@@ -74,15 +91,30 @@ function forwardFlops(info, vocab, heads, kvHeads, headDim, rows, seq) {
   return rows * (seq * (perTokenLayer * info.layers + 2 * H * vocab) + attention * info.layers);
 }
 
+/** The graph every pass ran before the two purpose-built sessions: instrumented, logits at every position. */
+export async function fullInstrumentedSession(model, threads) {
+  const ort = require('onnxruntime-node');
+  const { instrumentModel } = out('surgery.js');
+  const { bytes } = instrumentModel(readFileSync(model.folder.onnxPath), {}, { layers: model.info.layers });
+  return ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+    extra: { session: { model_external_initializers_file_folder_path: dirname(model.folder.onnxPath) } },
+  });
+}
+
 export async function run() {
-  ensureModel();
+  ensureRealShapeModel();
   const ort = require('onnxruntime-node');
   const { loadModel, defaultThreads } = out('session.js');
   const { prefillFeeds, leftPad, emptyPast } = out('forward.js');
   const { generateBatch } = out('generate.js');
   const threads = defaultThreads();
   const rows = [];
-  const model = await loadModel({ path: MODEL }, { threads });
+  const model = await loadModel({ path: MODEL }, { threads, cache: { dir: BENCH_CACHE } });
   const cfg = model.folder.config;
   const vocab = model.vocabSize;
   const r = rng(42);
@@ -91,6 +123,7 @@ export async function run() {
   // 1. Instrumented vs plain, prefill of 4 x 64 tokens, interleaved to share the machine's noise.
   {
     const plain = await ort.InferenceSession.create(model.folder.onnxPath, sessionOptions);
+    const inst = await fullInstrumentedSession(model, threads);
     const B = 4;
     const T = 64;
     const batch = leftPad(
@@ -106,14 +139,15 @@ export async function run() {
     };
     const capture = Array.from({ length: model.info.layers }, (_, l) => `cna_capture_${l}`);
     await plain.run(plainFeeds, ['logits']);
-    await model.session.run(feeds, ['logits', ...capture]);
+    await inst.run(feeds, ['logits', ...capture]);
     const tPlain = [];
     const tInst = [];
     for (let i = 0; i < 5; i++) {
       tPlain.push(await timed(() => plain.run(plainFeeds, ['logits'])));
-      tInst.push(await timed(() => model.session.run(feeds, ['logits', ...capture])));
+      tInst.push(await timed(() => inst.run(feeds, ['logits', ...capture])));
     }
     await plain.release();
+    await inst.release();
     const ratio = best(tInst) / best(tPlain);
     rows.push({ metric: 'instrumentedOverPlain', value: ratio, unit: `x (target <= 1.10; medians ${(median(tInst) / median(tPlain)).toFixed(3)})` });
     rows.push({ metric: 'prefillMs4x64', value: best(tInst), unit: 'ms (plain graph: ' + best(tPlain).toFixed(0) + ' ms)' });
@@ -173,7 +207,7 @@ export async function run() {
       rows.push({ metric: `decodeMsPerToken${ctx}`, value: best(steps), unit: `ms/token (median ${median(steps).toFixed(0)})` });
     }
   }
-  await model.session.release();
+  await model.release();
 
   // 4. Peak memory while capturing 50 vs 500 prompts, each in a fresh process.
   const peak = (n) => {
@@ -196,7 +230,7 @@ export async function run() {
 async function rssChild(n) {
   const { loadModel, defaultThreads } = out('session.js');
   const { captureTokenBatches } = out('capture.js');
-  const model = await loadModel({ path: MODEL }, { threads: defaultThreads() });
+  const model = await loadModel({ path: MODEL }, { threads: defaultThreads(), cache: { dir: BENCH_CACHE } });
   // Free the model bytes read and instrumented during loading (external memory needs two collections).
   globalThis.gc?.();
   await new Promise((r) => setTimeout(r, 100));

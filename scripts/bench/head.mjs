@@ -10,11 +10,10 @@
 //                               the capture-only one goes first and so pays for any cold file cache
 //   benchModel                  the model these figures come from
 // Run alone: node scripts/bench.mjs head (after npm run build and tsc -p test/tsconfig.json).
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { best, ensureRealShapeModel, median, REAL_SHAPE, timed } from './engine.mjs';
+import { best, ensureRealShapeModel, fullInstrumentedSession, median, timed } from './engine.mjs';
 
 export const name = 'head';
 
@@ -39,34 +38,24 @@ async function alternate(a, b) {
 }
 
 export async function run() {
-  ensureRealShapeModel();
-  const ort = require('onnxruntime-node');
+  const made = ensureRealShapeModel();
   const { loadModel, defaultThreads } = out('session.js');
-  const { instrumentModel } = out('surgery.js');
   const { prefillFeeds, leftPad } = out('forward.js');
   const threads = defaultThreads();
   let t0 = performance.now();
-  const model = await loadModel({ path: REAL_SHAPE }, { threads });
+  const model = await loadModel({ path: made.dir }, { threads });
   const loadCapture = performance.now() - t0;
   const { layers } = model.info;
   const rows = [
     {
       metric: 'benchModel',
-      value: { vocabSize: model.vocabSize, layers, source: 'Qwen2.5-0.5B shape, random weights, scripts/bench/make-qwen-shaped.py --real-vocab (torch.onnx.export)' },
+      value: { vocabSize: model.vocabSize, layers, source: made.source },
       unit: '',
     },
   ];
   // The graph every pass ran before: instrumented, every original output, logits at every position.
   t0 = performance.now();
-  const { bytes } = instrumentModel(readFileSync(model.folder.onnxPath), {}, { layers });
-  const full = await ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
-    extra: { session: { model_external_initializers_file_folder_path: REAL_SHAPE } },
-  });
+  const full = await fullInstrumentedSession(model, threads);
   const loadFull = performance.now() - t0;
   rows.push({ metric: 'loadCaptureOnlyMs', value: loadCapture, unit: 'ms (read, instrument, create the capture-only session; first, so any cold cache is ours)' });
   rows.push({ metric: 'loadFullGraphMs', value: loadFull, unit: 'ms (the same for the full instrumented graph)' });

@@ -5,7 +5,6 @@ output folder (.bench/) is gitignored. Usage: /usr/bin/python3 scripts/bench/mak
 --real-vocab: the full 151,936-token vocabulary, with the head as its own [896, 151936] MatMul weight (what
 exporters write for Qwen2.5's tied head: a folded transposed copy), weights in OUT_DIR/model.onnx_data."""
 import json, os, shutil, sys
-import numpy as np
 import torch
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -52,13 +51,8 @@ fx = os.path.join(ROOT, 'test', 'unit', 'engine', 'fixtures', 'chatml')
 for name in ('tokenizer.json', 'tokenizer_config.json'):
     shutil.copy(os.path.join(fx, name), os.path.join(out, name))
 
-import onnx
-from onnx import helper, numpy_helper, TensorProto
-W = numpy_helper.from_array((np.random.RandomState(0).randn(896, 4864) * 0.02).astype(np.float32), 'W')
-g = helper.make_graph([helper.make_node('MatMul', ['x', 'W'], ['y'])], 'peak',
-                      [helper.make_tensor_value_info('x', TensorProto.FLOAT, ['rows', 896])],
-                      [helper.make_tensor_value_info('y', TensorProto.FLOAT, ['rows', 4864])], [W])
-mm = helper.make_model(g, opset_imports=[helper.make_opsetid('', 14)])
-mm.ir_version = 8
-onnx.save_model(mm, os.path.join(out, 'matmul.onnx'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peak_matmul import write_peak_matmul  # noqa: E402
+
+write_peak_matmul(os.path.join(out, 'matmul.onnx'))
 print('wrote', out)
