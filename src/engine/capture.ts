@@ -10,6 +10,8 @@ import type { EngineModel } from './session';
 
 export interface CaptureOptions {
   steering?: Steering;
+  /** Per prompt, steering replacing `steering` for that row (null: unsteered). */
+  rowSteering?: (Steering | null)[];
   /** Rows per forward pass (default 8). */
   batchSize?: number;
   /** Padded tokens per forward pass, bounding memory for long prompts (default 4096). */
@@ -110,7 +112,7 @@ export async function captureTokenBatches(model: EngineModel, ids: number[][], o
     const feeds = prefillFeeds(
       model,
       batch,
-      indices.map(() => opts.steering),
+      indices.map((i) => (opts.rowSteering ? (opts.rowSteering[i] ?? undefined) : opts.steering)),
     );
     const out = await session.run(feeds, fetches);
     // A cancel that arrived during the pass: drop its result too.

@@ -39,6 +39,8 @@ export interface EngineModel {
   captureSession(): Promise<ort.InferenceSession>;
   /** The session for generation and last-position logits, created on first use. */
   generationSession(): Promise<ort.InferenceSession>;
+  /** The session capturing chosen neurons at every position (circuit activity), created on first use. */
+  positionsSession(): Promise<ort.InferenceSession>;
   /** Releases whichever sessions were created. */
   release(): Promise<void>;
   /** The graph also has the CAA inputs/outputs (`cna_additive_L`, `cna_mlp_output_L`). */
@@ -67,7 +69,7 @@ export interface LoadOptions {
   first?: SessionKind;
 }
 
-export type SessionKind = 'capture' | 'generate';
+export type SessionKind = 'capture' | 'generate' | 'positions';
 
 export const DEFAULT_EXECUTION_PROVIDER = 'cpu';
 
@@ -111,7 +113,7 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   const sessionFor = (kind: SessionKind): Promise<ort.InferenceSession> => {
     let s = sessions.get(kind);
     if (!s) {
-      s = openSession(folder, additive, kind === 'capture' ? 'capture' : 'generate', threads, executionProvider);
+      s = openSession(folder, additive, kind, threads, executionProvider);
       sessions.set(kind, s);
       // A failed creation is retried on next use rather than cached.
       s.catch(() => sessions.delete(kind));
@@ -130,6 +132,7 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
     eos,
     captureSession: () => sessionFor('capture'),
     generationSession: () => sessionFor('generate'),
+    positionsSession: () => sessionFor('positions'),
     release: async () => {
       const open = [...sessions.values()];
       sessions.clear();
