@@ -4,6 +4,7 @@ import { attributeCommand } from './attribute';
 import { generateCommand } from './generate';
 import { inspectCommand } from './inspect';
 import { lintCommand } from './lint';
+import { neuronCommand } from './neuron';
 import { reproduceCommand } from './reproduce';
 import { sweepCommand } from './sweep';
 
@@ -16,4 +17,5 @@ export const commands: Record<string, CliCommand> = {
   attribute: attributeCommand,
   sweep: sweepCommand,
   reproduce: reproduceCommand,
+  neuron: neuronCommand,
 };
