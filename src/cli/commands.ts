@@ -1,6 +1,7 @@
 import type { CliCommand } from './command';
 import { activationsCommand } from './activations';
 import { attributeCommand } from './attribute';
+import { compareCommand } from './compare';
 import { generateCommand } from './generate';
 import { inspectCommand } from './inspect';
 import { lintCommand } from './lint';
@@ -18,4 +19,5 @@ export const commands: Record<string, CliCommand> = {
   sweep: sweepCommand,
   reproduce: reproduceCommand,
   neuron: neuronCommand,
+  compare: compareCommand,
 };

@@ -141,3 +141,27 @@ test('cna neuron refuses a malformed or out-of-range neuron in one line, before 
   assert.match(out.stderr, /Neuron 7:0 is outside .* \(layers 0-2, neurons 0-39\)/);
   assert.equal(out.stderr.trim().split('\n').length, 1);
 });
+
+test('cna compare: two circuit files, text and JSON; a missing file is one line', async () => {
+  const dir = tempDir();
+  const a = writeFile(dir, 'a.json', JSON.stringify({ neurons: { '0,-1,1': 3, '1,-1,2': -2, '1,-1,5': 1 } }));
+  const b = writeFile(dir, 'b.json', JSON.stringify({ neurons: { '1,-1,2': -4, '0,-1,1': 5, '3,-1,0': 9 } }));
+  const json = await runCli(['compare', a, b, '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const c = JSON.parse(json.stdout) as { shared: number; rankCorrelation: number; layers: { layer: number; shared: number; onlyA: number; onlyB: number }[] };
+  assert.equal(c.shared, 2);
+  assert.equal(c.rankCorrelation, 1);
+  assert.deepEqual(
+    c.layers.map((l) => [l.layer, l.shared, l.onlyA, l.onlyB]),
+    [
+      [0, 1, 0, 0],
+      [1, 1, 1, 0],
+      [3, 0, 0, 1],
+    ],
+  );
+  const text = await runCli(['compare', a, b]);
+  assert.match(text.stdout, /shared 2, only A 1, only B 1; Jaccard 0\.500/);
+  const missing = await runCli(['compare', a, path.join(dir, 'nope.json')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /Cannot read the circuit .*nope\.json: no such file/);
+});
