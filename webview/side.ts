@@ -101,6 +101,8 @@ export function startSide(root: HTMLElement): App {
         case 'playground':
         case 'highlightPair':
         case 'showView':
+        case 'neuron':
+        case 'pairActivity':
           return; // Panel-only messages.
         default:
           assertNever(message);

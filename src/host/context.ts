@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../errors';
 import type { JobProgress } from '../jobs/context';
+import { CircuitActivity } from './activity';
 import { DocumentResults } from './documentResults';
 import { PairsDocuments } from './documents';
 import { HostEngine } from './engine';
@@ -21,6 +22,8 @@ export class CnaContext implements vscode.Disposable {
   readonly tokens: TokenCounts;
   /** The chart panel and the side view, and which document they show. */
   readonly presenter: Presenter;
+  /** Circuit activity tints and hovers in .cnapairs editors. */
+  readonly activity: CircuitActivity;
   /** Runs in flight, so that they can all be cancelled (the API's cancelRuns, tests). */
   readonly running = new Set<AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -32,7 +35,8 @@ export class CnaContext implements vscode.Disposable {
     this.results = new DocumentResults(this.documents);
     this.tokens = new TokenCounts(extension, this.engine, this.log, this.documents);
     this.presenter = new Presenter(extension.extensionUri, this.documents, this.results);
-    this.disposables.push(this.log, this.documents, this.engine, this.results, this.tokens, this.presenter);
+    this.activity = new CircuitActivity(this);
+    this.disposables.push(this.log, this.documents, this.engine, this.results, this.tokens, this.presenter, this.activity);
   }
 
   cancelAll(): number {
