@@ -1,27 +1,27 @@
 /**
- * Circuit activity per token: how strongly a prompt's tokens push the circuit's neurons toward the positive
- * side. For circuit neuron j with last-token means mu+_j, mu-_j (delta_j = mu+_j - mu-_j), a value a at any
- * position scores z_j = (a - (mu+_j + mu-_j) / 2) / delta_j: 0 halfway between the two means, +0.5 at the
- * positive mean, -0.5 at the negative mean, whatever the neuron's sign or scale. A token's score is the mean
- * of z_j over the circuit: about +0.5 where the circuit reads like the average positive prompt's last token,
- * about -0.5 like the average negative's. (A circuit file without means, the reference layout, centres at 0.)
+ * Circuit activity per token: how strongly, and toward which side, the circuit's neurons fire at each token
+ * of a prompt. For circuit neuron j with delta_j (mean on positive prompts minus mean on negative, at the
+ * last token), a value a at any position reads z_j = a / delta_j: the activation in units of the neuron's own
+ * delta, positive when it pushes the way the positive prompts do. A token's score is the |delta|-weighted
+ * mean of z_j, i.e. sum_j sign(delta_j) a_j / sum_j |delta_j|: 0 where the circuit is silent, +1 where it
+ * fires one full delta toward the positive side on average, -1 one delta toward the negative side.
+ * (Centring on the last-token means instead would score every ordinary token by its distance from the
+ * last-token statistics, a constant offset that hides where the circuit really fires.)
  */
 
 export interface ActivityNeuron {
   layer: number;
   index: number;
   delta: number;
-  meanPositive: number;
-  meanNegative: number;
 }
 
 export const ACTIVITY_SCORE_DEFINITION =
-  'mean over the circuit neurons of (activation - midpoint of the last-token positive and negative means) / delta: +0.5 = like the average positive prompt, -0.5 = like the average negative';
+  'sum over circuit neurons of sign(delta) x activation / sum of |delta|: 0 = the circuit is silent, +1 = one delta toward the positive side on average, -1 toward the negative side';
 
 export interface TokenActivity {
   /** One score per token. */
   scores: number[];
-  /** tokens x neurons z values, row-major. */
+  /** tokens x neurons z values (activation / delta), row-major. */
   z: Float64Array;
 }
 
@@ -31,25 +31,26 @@ export function tokenActivity(values: ArrayLike<number>, neurons: readonly Activ
   const T = N === 0 ? 0 : values.length / N;
   const z = new Float64Array(T * N);
   const scores: number[] = [];
-  const mid = neurons.map((n) => (n.meanPositive + n.meanNegative) / 2);
+  const total = neurons.reduce((s, n) => s + Math.abs(n.delta), 0);
   for (let t = 0; t < T; t++) {
     let sum = 0;
     for (let j = 0; j < N; j++) {
       const d = neurons[j].delta;
-      const v = d === 0 ? 0 : (values[t * N + j] - mid[j]) / d;
-      z[t * N + j] = v;
-      sum += v;
+      const a = values[t * N + j];
+      z[t * N + j] = d === 0 ? 0 : a / d;
+      sum += Math.sign(d) * a;
     }
-    scores.push(N === 0 ? 0 : sum / N);
+    scores.push(total === 0 ? 0 : sum / total);
   }
   return { scores, z };
 }
 
-/** The `k` neurons with the largest |z| at token t, largest first. */
+/** The `k` neurons that move token t's score most (largest |delta_j z_j| = |activation|), largest first. */
 export function topNeuronsAt(activity: TokenActivity, t: number, neurons: readonly ActivityNeuron[], k = 5): { layer: number; index: number; z: number }[] {
   const N = neurons.length;
   return neurons
-    .map((n, j) => ({ layer: n.layer, index: n.index, z: activity.z[t * N + j] }))
-    .sort((a, b) => Math.abs(b.z) - Math.abs(a.z) || a.layer - b.layer || a.index - b.index)
-    .slice(0, k);
+    .map((n, j) => ({ layer: n.layer, index: n.index, z: activity.z[t * N + j], weight: Math.abs(n.delta * activity.z[t * N + j]) }))
+    .sort((a, b) => b.weight - a.weight || a.layer - b.layer || a.index - b.index)
+    .slice(0, k)
+    .map(({ layer, index, z }) => ({ layer, index, z }));
 }

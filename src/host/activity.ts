@@ -45,6 +45,8 @@ export class CircuitActivity implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly positive: vscode.TextEditorDecorationType[];
   private readonly negative: vscode.TextEditorDecorationType[];
+  /** After each prompt: the score at its last token (a template token where the chat template applies). */
+  private readonly end: vscode.TextEditorDecorationType;
   private readonly drawnEmitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.drawnEmitter];
   /** Decorations were drawn (or cleared) for a document (tests wait on it). */
@@ -58,9 +60,11 @@ export class CircuitActivity implements vscode.Disposable {
       });
     this.positive = Array.from({ length: LEVELS }, (_, l) => tint('230, 70, 70', l));
     this.negative = Array.from({ length: LEVELS }, (_, l) => tint('70, 130, 230', l));
+    this.end = vscode.window.createTextEditorDecorationType({ after: { margin: '0 0 0 1.5em', color: new vscode.ThemeColor('editorCodeLens.foreground') } });
     this.disposables.push(
       ...this.positive,
       ...this.negative,
+      this.end,
       vscode.languages.registerHoverProvider({ language: 'cnapairs' }, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.schedule(e.textEditor)),
       vscode.window.onDidChangeActiveTextEditor((e) => e && this.schedule(e)),
@@ -177,7 +181,7 @@ export class CircuitActivity implements vscode.Disposable {
   }
 
   private clear(editor: vscode.TextEditor): void {
-    for (const t of [...this.positive, ...this.negative]) editor.setDecorations(t, []);
+    for (const t of [...this.positive, ...this.negative, this.end]) editor.setDecorations(t, []);
   }
 
   private draw(editor: vscode.TextEditor, state: DocumentActivity): void {
@@ -187,11 +191,21 @@ export class CircuitActivity implements vscode.Disposable {
     const buckets = { positive: this.positive.map(() => [] as vscode.Range[]), negative: this.negative.map(() => [] as vscode.Range[]) };
     const drawn: ActivityDecoration[] = [];
     const tokens: DocumentActivity['tokens'] = [];
+    const ends: vscode.DecorationOptions[] = [];
     for (const pair of parsed.pairs) {
       for (const prompt of [pair.positive, pair.negative]) {
         const a = state.byText.get(prompt.text);
         if (!a) continue;
         const starts = promptLineStarts(prompt, lines);
+        const last = a.scores.length - 1;
+        if (last >= 0) {
+          const endPos = new vscode.Position(prompt.range.end.line, prompt.range.end.character);
+          const top = a.top[last][0];
+          ends.push({
+            range: new vscode.Range(endPos, endPos),
+            renderOptions: { after: { contentText: `circuit at the last token ${signed(a.scores[last])}${top ? ` (top ${top.layer}:${top.index})` : ''}` } },
+          });
+        }
         a.spans.forEach((span, t) => {
           if (!span) return;
           const r = promptTextRange(prompt, starts, span[0], span[1]);
@@ -208,6 +222,7 @@ export class CircuitActivity implements vscode.Disposable {
     }
     this.positive.forEach((t, l) => editor.setDecorations(t, buckets.positive[l]));
     this.negative.forEach((t, l) => editor.setDecorations(t, buckets.negative[l]));
+    editor.setDecorations(this.end, ends);
     state.drawn = drawn;
     state.tokens = tokens;
     this.drawnEmitter.fire(doc.uri);
@@ -220,7 +235,7 @@ export class CircuitActivity implements vscode.Disposable {
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['cna.showNeuron'] };
     md.appendMarkdown(`**Circuit activity** ${signed(token.score)} on \`${doc.getText(token.range).replace(/`/g, "'")}\`\n\n`);
-    md.appendMarkdown('Top neurons (z: +0.5 = positive mean, -0.5 = negative mean):\n\n');
+    md.appendMarkdown('Top neurons (z = activation / delta: +1 = one delta toward the positive side):\n\n');
     for (const n of token.top) {
       const args = encodeURIComponent(JSON.stringify([{ layer: n.layer, index: n.index }]));
       md.appendMarkdown(`- [neuron ${n.layer}:${n.index}](command:cna.showNeuron?${args}) z ${signed(n.z)}\n`);

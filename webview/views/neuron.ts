@@ -78,6 +78,7 @@ export function renderNeuron(host: HTMLElement, state: NeuronPageState | undefin
   const sub = el('div', 'meta', page.circuit ? `rank ${page.circuit.rank} of ${page.circuit.size} in the circuit, Δ ${signed(page.circuit.delta)}` : 'not in the circuit');
   main.append(title, sub);
   shown.neuron = page.id;
+  shown.rank = sub.textContent ?? '';
 
   // Vocabulary.
   const vocab = section('What it writes (logit change per unit of activation, W_U · (g ⊙ W_down[:, i]))');

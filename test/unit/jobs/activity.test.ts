@@ -35,10 +35,10 @@ for (const quant of ['none', 'q4', 'int8'] as Quant[]) {
         const ref = referenceForward(m, { ids: [ids], attentionMask: [ids.map(() => 1)], positionIds: [ids.map((_, t) => t)] });
         assert.equal(a.scores.length, ids.length);
         for (let t = 0; t < ids.length; t++) {
-          const z = CIRCUIT.map((n) => (ref.downIn[n.layer][0][t * I + n.index] - (n.meanPositive + n.meanNegative) / 2) / n.delta);
-          const want = z.reduce((s, v) => s + v, 0) / z.length;
+          const act = CIRCUIT.map((n) => ref.downIn[n.layer][0][t * I + n.index]);
+          const want = act.reduce((s, a, j) => s + Math.sign(CIRCUIT[j].delta) * a, 0) / CIRCUIT.reduce((s, n) => s + Math.abs(n.delta), 0);
           assert.ok(Math.abs(a.scores[t] - want) <= tol * Math.max(1, Math.abs(want)), `prompt ${p} token ${t}: ${a.scores[t]} vs ${want}`);
-          const best = z.map((v, j) => ({ v, j })).sort((x, y) => Math.abs(y.v) - Math.abs(x.v))[0];
+          const best = act.map((v, j) => ({ v, j })).sort((x, y) => Math.abs(y.v) - Math.abs(x.v))[0];
           if (quant === 'none') assert.deepEqual([a.top[t][0].layer, a.top[t][0].index], [CIRCUIT[best.j].layer, CIRCUIT[best.j].index]);
         }
         // The spans of the prompt's tokens, in order, spell its text.
