@@ -48,9 +48,15 @@ export function tokenActivity(values: ArrayLike<number>, neurons: readonly Activ
 /** The `k` neurons that move token t's score most (largest |delta_j z_j| = |activation|), largest first. */
 export function topNeuronsAt(activity: TokenActivity, t: number, neurons: readonly ActivityNeuron[], k = 5): { layer: number; index: number; z: number }[] {
   const N = neurons.length;
-  return neurons
-    .map((n, j) => ({ layer: n.layer, index: n.index, z: activity.z[t * N + j], weight: Math.abs(n.delta * activity.z[t * N + j]) }))
-    .sort((a, b) => b.weight - a.weight || a.layer - b.layer || a.index - b.index)
-    .slice(0, k)
-    .map(({ layer, index, z }) => ({ layer, index, z }));
+  // A short sorted list instead of sorting all N per token (N is a few hundred, tokens many).
+  const best: { j: number; w: number }[] = [];
+  for (let j = 0; j < N; j++) {
+    const w = Math.abs(neurons[j].delta * activity.z[t * N + j]);
+    if (best.length === k && w <= best[k - 1].w) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1].w < w) at--;
+    best.splice(at, 0, { j, w });
+    if (best.length > k) best.pop();
+  }
+  return best.map(({ j }) => ({ layer: neurons[j].layer, index: neurons[j].index, z: activity.z[t * N + j] }));
 }

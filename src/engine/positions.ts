@@ -101,14 +101,28 @@ function toFloat32(t: ort.Tensor | undefined): Float32Array {
  * multi-byte characters split across tokens land on the token that completes them), then shift by where
  * the text sits in the whole decoded prompt. Tokens outside it (template, BOS) get null.
  */
+/** Each id's decoded text, per tokenizer: prompts repeat the template's and common words' ids. */
+const PIECES = new WeakMap<TextTokenizer, Map<number, string>>();
+
+function pieceOf(tokenizer: TextTokenizer, id: number): string {
+  let cache = PIECES.get(tokenizer);
+  if (!cache) PIECES.set(tokenizer, (cache = new Map()));
+  let piece = cache.get(id);
+  if (piece === undefined) cache.set(id, (piece = tokenizer.decode([id], false)));
+  return piece;
+}
+
 export function tokenSpans(tokenizer: TextTokenizer, text: string, ids: readonly number[]): ([number, number] | null)[] {
   const full = tokenizer.decode([...ids], false);
   const at = full.indexOf(text);
   if (at < 0) return ids.map(() => null);
+  // Token by token when the pieces spell the whole (the common case: linear); else growing prefixes.
+  const pieces = ids.map((id) => pieceOf(tokenizer, id));
+  const exact = pieces.join('') === full;
   const spans: ([number, number] | null)[] = [];
   let prev = 0;
   for (let t = 0; t < ids.length; t++) {
-    const end = t === ids.length - 1 ? full.length : tokenizer.decode(ids.slice(0, t + 1), false).length;
+    const end = exact ? prev + pieces[t].length : t === ids.length - 1 ? full.length : tokenizer.decode(ids.slice(0, t + 1), false).length;
     const s = Math.max(prev, at) - at;
     const e = Math.min(end, at + text.length) - at;
     spans.push(e > s ? [s, e] : null);
