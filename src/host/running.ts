@@ -10,11 +10,13 @@ import { showNeuron } from './commands/neuron';
 import { registerCommands } from './commands/index';
 import { steerRequest } from './commands/steer';
 import { reportError, type CnaContext } from './context';
+import { registerNeuronLens } from './neuronLens';
 
 export function registerRunning(ctx: CnaContext): vscode.Disposable[] {
   return [
     ...registerCommands(ctx),
     ...registerCodeLens(ctx),
+    ...registerNeuronLens(ctx),
     ctx.presenter.onDidRequest((request) => {
       const [work, title] =
         request.type === 'revealPair'

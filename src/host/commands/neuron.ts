@@ -13,6 +13,9 @@ import { prepareRun } from './attribution';
 import type { CommandFactory } from './types';
 
 export const showNeuronCommand: CommandFactory = (ctx) => async (arg) => {
+  // From a lens: the neuron of that file's circuit.
+  const uri = typeof arg === 'object' && arg !== null ? (arg as { uri?: unknown }).uri : undefined;
+  if (typeof uri === 'string') ctx.presenter.show(vscode.Uri.parse(uri));
   const neuron = typeof arg === 'string' ? parseNeuronId(arg) : isNeuron(arg) ? { layer: arg.layer, index: arg.index } : await askNeuron();
   if (!neuron) return undefined;
   return showNeuron(ctx, neuron);

@@ -103,6 +103,11 @@ suite('neuron page and circuit activity on the demo model', function () {
     assert.match(s.density, /^density \d+\.\d%$/);
     assert.match(s.kl, /^first-token KL \S+ nats$/);
     assert.match(s.refusalMass, /^refusal-token mass \d\.\d+ → \d\.\d+/);
+    // The file's lens names the same strongest neuron, and opens its page too.
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    const lens = lenses.find((l) => l.command?.title.startsWith('circuit: neuron '));
+    assert.ok(lens?.command, "a lens names the circuit's strongest neuron");
+    if (hasHarness()) assert.ok(lens.command.title.startsWith(`circuit: neuron ${s.neuron} `), lens.command.title);
     for (const theme of THEMES) {
       await setColorTheme(theme);
       await waitFor(async () => page(await api.chartRendered('neuron')), 15_000, 'redrawn in the theme');

@@ -183,7 +183,8 @@ suite('running CNA in the editor', function () {
     await screenshot('cna-separation');
     // A lens click highlights its pair in the chart's pairs view.
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
-    const click = lenses[1].command!;
+    // (The pairs' lenses; the file's circuit lenses open neuron pages.)
+    const click = lenses.filter((l) => l.command?.command !== 'cna.showNeuron')[1].command!;
     assert.equal(click.command, 'cna.revealPairInChart');
     await vscode.commands.executeCommand(click.command, ...(click.arguments ?? []));
     await rendered('pairs', (r) => r.highlightedLine === pairs[1].line);
