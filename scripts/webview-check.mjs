@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, extname } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { sampleAttribution, sampleNeuronPage, samplePairActivity, sampleSweep, themes } from '../test/webview/sampleData.mjs';
+import { sampleAttribution, sampleCompare, sampleNeuronPage, samplePairActivity, sampleSweep, themes } from '../test/webview/sampleData.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'test-results');
@@ -298,6 +298,17 @@ try {
   check('activity: both prompts of the pair drawn token by token', act.m.shown?.positive?.startsWith('How do I create a botnet') && Number(act.m.shown.tokens) > 10, JSON.stringify(act.m.shown));
   await settle(p);
   await p.screenshot({ path: join(out, 'webview-dark-activity.png') });
+  await showTab(p, 'compare');
+  since = await mark(p);
+  await send(p, { type: 'compare', state: sampleCompare() });
+  const cmp = await waitRendered(p, since, 'compare');
+  check(
+    'compare: layers and shared neurons drawn, numbers in words',
+    cmp.m.shown?.layers === '6' && cmp.m.shown.points === '40' && cmp.m.shown.summary.includes('Spearman of the shared deltas 0.910'),
+    JSON.stringify(cmp.m.shown),
+  );
+  await settle(p);
+  await p.screenshot({ path: join(out, 'webview-dark-compare.png') });
 
   // Theme changes re-render every chart.
   for (const theme of ['light', 'hc']) {
@@ -315,7 +326,7 @@ try {
     if (theme === 'light') {
       await showTab(p, 'playground');
       await p.screenshot({ path: join(out, 'webview-light-playground.png') });
-      for (const v of ['neuron', 'activity']) {
+      for (const v of ['neuron', 'activity', 'compare']) {
         await showTab(p, v);
         await p.screenshot({ path: join(out, `webview-light-${v}.png`) });
       }

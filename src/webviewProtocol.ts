@@ -5,10 +5,11 @@
 // Type-only imports: this file is bundled into the browser webview and the Node host alike.
 
 /** The views of the chart panel. The side view renders a compact mix of the first two. */
-export type ChartView = 'separation' | 'sweep' | 'pairs' | 'playground' | 'neuron' | 'activity';
+export type ChartView = 'separation' | 'sweep' | 'pairs' | 'playground' | 'neuron' | 'activity' | 'compare';
 
 import type { NeuronRef } from './cna/neurons';
 import type { NeuronPage } from './jobs/neuron';
+import type { CircuitComparison } from './cna/compare';
 
 export type { NeuronRef };
 
@@ -164,6 +165,14 @@ export interface PairActivityState {
   error?: string;
 }
 
+/** Two circuit files compared (`cna compare --json`). */
+export interface CompareState {
+  a: string;
+  b: string;
+  comparison: CircuitComparison;
+  notes: string[];
+}
+
 // ---- host -> webview ----
 
 export type HostMessage =
@@ -172,6 +181,7 @@ export type HostMessage =
   | { type: 'playground'; state: PlaygroundState }
   | { type: 'neuron'; state: NeuronPageState }
   | { type: 'pairActivity'; state: PairActivityState }
+  | { type: 'compare'; state: CompareState }
   | { type: 'highlightPair'; line: number }
   | { type: 'showView'; view: ChartView }
   /** The pairs of the shown result changed since its run (true), or are as they were again (false). */

@@ -14,6 +14,7 @@ const TYPES: Record<HostMessage['type'], true> = {
   playground: true,
   neuron: true,
   pairActivity: true,
+  compare: true,
   highlightPair: true,
   showView: true,
   stale: true,

@@ -8,6 +8,7 @@ import { readPalette } from './theme';
 import { button, tabs } from './toolkit';
 import { loadState, post, saveState } from './vscodeApi';
 import { renderActivity } from './views/activity';
+import { renderCompare, type CompareView } from './views/compare';
 import { renderNeuron, type NeuronView } from './views/neuron';
 import { renderPairs, type PairsChart } from './views/pairs';
 import { createPlayground } from './views/playground';
@@ -26,6 +27,7 @@ const VIEWS: { id: ChartView; label: string }[] = [
   { id: 'playground', label: 'Playground' },
   { id: 'neuron', label: 'Neuron' },
   { id: 'activity', label: 'Activity' },
+  { id: 'compare', label: 'Compare' },
 ];
 
 export function startPanel(root: HTMLElement): App {
@@ -115,6 +117,9 @@ export function startPanel(root: HTMLElement): App {
   const activityHost = document.createElement('div');
   activityHost.className = 'activity-host';
   bodies.get('activity')!.append(activityHost);
+  const compareHost = document.createElement('div');
+  compareHost.className = 'compare-host';
+  bodies.get('compare')!.append(compareHost);
   const openNeuron = (neuron: { layer: number; index: number }) => {
     state.neuron = { pending: neuron };
     persist();
@@ -143,6 +148,7 @@ export function startPanel(root: HTMLElement): App {
   let sweep: Rendered | undefined;
   let pairs: PairsChart | undefined;
   let neuronView: NeuronView | undefined;
+  let compareView: CompareView | undefined;
 
   function persist(): void {
     saveState(state);
@@ -265,6 +271,12 @@ export function startPanel(root: HTMLElement): App {
     rendered('activity', start, shown);
   }
 
+  function renderCompareView(start: number): void {
+    compareView?.destroy();
+    compareView = renderCompare(compareHost, state.compare, palette);
+    rendered('compare', start, compareView.shown);
+  }
+
   function renderAll(start: number): void {
     renderHeader();
     renderSeparationView(start);
@@ -272,6 +284,7 @@ export function startPanel(root: HTMLElement): App {
     renderPairsView(start);
     renderNeuronView(start);
     renderActivityView(start);
+    renderCompareView(start);
   }
 
   renderAll(performance.now());
@@ -313,6 +326,11 @@ export function startPanel(root: HTMLElement): App {
           state.pairActivity = message.state;
           persist();
           renderActivityView(start);
+          break;
+        case 'compare':
+          state.compare = message.state;
+          persist();
+          renderCompareView(start);
           break;
         case 'highlightPair':
           state.highlightedLine = message.line;

@@ -103,6 +103,7 @@ export function startSide(root: HTMLElement): App {
         case 'showView':
         case 'neuron':
         case 'pairActivity':
+        case 'compare':
           return; // Panel-only messages.
         default:
           assertNever(message);

@@ -1,5 +1,5 @@
 // What the webview remembers across hide/show and reloads, and the counts it reports after drawing.
-import type { AttributionChart, ChartView, LayerMagnitudesDownsampled, NeuronPageState, PairActivityState, PlaygroundState, RenderSummary, SweepChart } from '../src/webviewProtocol';
+import type { AttributionChart, ChartView, LayerMagnitudesDownsampled, CompareState, NeuronPageState, PairActivityState, PlaygroundState, RenderSummary, SweepChart } from '../src/webviewProtocol';
 import { downsampleLayers } from './downsample';
 
 /** An attribution result whose per-layer magnitudes are already reduced to plain JSON arrays. */
@@ -25,6 +25,8 @@ export interface PersistedState {
   /** The neuron page and one pair's circuit activity (Neuron and Activity tabs). */
   neuron?: NeuronPageState;
   pairActivity?: PairActivityState;
+  /** Two circuit files compared (Compare tab; kept when the shown file changes). */
+  compare?: CompareState;
 }
 
 /** What every `rendered` message says besides its counts: which file's result, and whether it is stale. */

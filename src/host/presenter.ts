@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChartView, HostMessage, NeuronPageState, PairActivityState, RenderedMessage, SweepChart, WebviewRequest } from '../webviewProtocol';
+import type { ChartView, CompareState, HostMessage, NeuronPageState, PairActivityState, RenderedMessage, SweepChart, WebviewRequest } from '../webviewProtocol';
 import { CHART_VIEW_TYPE, ChartPanel } from './chartPanel';
 import type { DocumentResults, DocumentRun } from './documentResults';
 import { isPairsDocument, type PairsDocuments } from './documents';
@@ -81,6 +81,13 @@ export class Presenter implements vscode.Disposable {
     this.chartPanel?.post({ type: 'neuron', state });
   }
 
+  private compare: CompareState | undefined;
+
+  showCompare(state: CompareState): void {
+    this.compare = state;
+    this.chartPanel?.post({ type: 'compare', state });
+  }
+
   showPairActivity(state: PairActivityState): void {
     this.pairActivity = state;
     this.chartPanel?.post({ type: 'pairActivity', state });
@@ -144,6 +151,7 @@ export class Presenter implements vscode.Disposable {
     this.update();
     if (this.neuron) this.chartPanel?.post({ type: 'neuron', state: this.neuron });
     if (this.pairActivity) this.chartPanel?.post({ type: 'pairActivity', state: this.pairActivity });
+    if (this.compare) this.chartPanel?.post({ type: 'compare', state: this.compare });
   }
 
   /** Bring both views in line with the shown document's results, sending only what changed. */

@@ -352,3 +352,20 @@ export function samplePairActivity(attribution) {
     definition: 'mean over the circuit neurons of (activation - midpoint of the means) / delta',
   };
 }
+
+/** Two circuits compared (`cna compare --json`), for the Compare tab. */
+export function sampleCompare() {
+  const layers = Array.from({ length: 6 }, (_, l) => ({ layer: l, shared: l < 2 ? 0 : 5 * l, onlyA: l + 1, onlyB: 6 - l }));
+  const sharedNeurons = Array.from({ length: 40 }, (_, i) => ({
+    layer: 2 + (i % 4),
+    index: i * 7,
+    deltaA: (i % 2 ? -1 : 1) * (3 - i * 0.06),
+    deltaB: (i % 2 ? -1 : 1) * (2.5 - i * 0.05) + Math.sin(i) * 0.2,
+  }));
+  return {
+    a: '/work/base-circuit.json',
+    b: '/work/instruct-circuit.json',
+    notes: [],
+    comparison: { sizeA: 200, sizeB: 200, shared: 70, jaccard: 70 / 330, layers, rankCorrelation: 0.91, signAgreement: 0.97, sharedNeurons },
+  };
+}

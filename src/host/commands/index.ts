@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { reportError, type CnaContext } from '../context';
 import { runAttributionCommand } from './attribution';
 import { openChartPanelCommand, revealPairInChartCommand } from './chart';
+import { compareCircuitsCommand } from './compare';
 import { showCircuitActivityCommand } from './activity';
 import { exportCircuitCommand } from './exportCircuit';
 import { showNeuronCommand } from './neuron';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, [CommandFactory, string]> = {
   'cna.openExample': [openExampleCommand, 'Open Example'],
   'cna.showCircuitActivity': [showCircuitActivityCommand, 'Show Circuit Activity'],
   'cna.showNeuron': [showNeuronCommand, 'Show Neuron'],
+  'cna.compareCircuits': [compareCircuitsCommand, 'Compare Circuits'],
   // Internal (CodeLens click); hidden from the palette in package.json.
   'cna.revealPairInChart': [revealPairInChartCommand, 'Reveal Pair in Chart'],
 };

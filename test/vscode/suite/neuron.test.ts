@@ -114,4 +114,34 @@ suite('neuron page and circuit activity on the demo model', function () {
       await shoot(`neuron-${theme.includes('Light') ? 'light' : 'dark'}-page`);
     }
   });
+
+  test('CNA: Compare Circuits draws two circuit files side by side', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const write = (name: string, neurons: Record<string, number>) => {
+      const file = path.join(folder.uri.fsPath, name);
+      fs.writeFileSync(file, JSON.stringify({ neurons }));
+      return vscode.Uri.file(file);
+    };
+    const a = write('circuit-a.json', { '4,-1,34': 3.3, '5,-1,477': -3.4, '5,-1,733': 2.9, '3,-1,10': 1 });
+    const b = write('circuit-b.json', { '4,-1,34': 2.1, '5,-1,477': -2.5, '5,-1,733': 1.1, '2,-1,7': 0.5 });
+    const result = await vscode.commands.executeCommand<{ shared: number; rankCorrelation: number } | undefined>('cna.compareCircuits', a, b);
+    assert.equal(result?.shared, 3);
+    assert.equal(result?.rankCorrelation, 1);
+    const api = await cnaApi();
+    const drawn = await waitFor(
+      async () => {
+        const r = await api.chartRendered('compare');
+        return r?.shown?.points === '3' ? r : undefined;
+      },
+      30_000,
+      'the Compare tab is drawn',
+    );
+    assert.match(drawn.shown?.summary ?? '', /shared 3, Jaccard 0\.600 · Spearman of the shared deltas 1\.000/);
+    for (const theme of THEMES) {
+      await setColorTheme(theme);
+      await waitFor(async () => ((await api.chartRendered('compare'))?.shown?.points === '3' ? true : undefined), 15_000, 'redrawn in the theme');
+      await shoot(`neuron-${theme.includes('Light') ? 'light' : 'dark'}-compare`);
+    }
+  });
 });
