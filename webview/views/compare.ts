@@ -80,8 +80,7 @@ export function renderCompare(host: HTMLElement, state: CompareState | undefined
       options: {
         animation: false,
         maintainAspectRatio: false,
-        parsing: false,
-        scales: { x: { ...axis(p, 'Δ in A') }, y: { ...axis(p, 'Δ in B') } },
+        scales: { x: { ...axis(p, 'Δ in A'), type: 'linear' }, y: { ...axis(p, 'Δ in B') } },
       },
     }),
   );
