@@ -217,7 +217,7 @@ export async function ablationEffects(
     return true;
   };
   await ctx.engine.forEachActivation(
-    { model: ctx.model, prompts: rowPrompts, rowSteering, logits: true, batchSize: batchSize ?? per },
+    { model: ctx.model, prompts: rowPrompts, rowSteering, logits: true, batchSize: batchSize ?? Math.max(8, per) },
     (b) => {
       if (!b.logits) throw new Error('The engine sent no logits.');
       const vocab = b.logits.length / b.indices.length;
