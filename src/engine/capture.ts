@@ -79,6 +79,17 @@ export function planBatches(lengths: number[], batchSize: number, tokenBudget: n
   return batches;
 }
 
+/** The batches `ids` run in on this model (its batch rule, at most `batchSize` rows and `tokenBudget` tokens). */
+export function planFor(model: EngineModel, ids: number[][], opts: { batchSize?: number; tokenBudget?: number }): number[][] {
+  const rule = batchRule(model, opts.batchSize ?? 8);
+  return planBatches(
+    ids.map((r) => r.length),
+    rule.batchSize,
+    opts.tokenBudget ?? 4096,
+    rule.equalLengths,
+  );
+}
+
 export async function captureBatches(model: EngineModel, prompts: PromptSpec[], onBatch: (batch: CaptureBatch) => void | Promise<void>, opts: CaptureOptions = {}): Promise<void> {
   const ids = encodePrompts(model, prompts);
   await captureTokenBatches(model, ids, onBatch, opts);
@@ -86,13 +97,7 @@ export async function captureBatches(model: EngineModel, prompts: PromptSpec[], 
 
 export async function captureTokenBatches(model: EngineModel, ids: number[][], onBatch: (batch: CaptureBatch) => void | Promise<void>, opts: CaptureOptions = {}): Promise<void> {
   const { layers } = model.info;
-  const rule = batchRule(model, opts.batchSize ?? 8);
-  const plan = planBatches(
-    ids.map((r) => r.length),
-    rule.batchSize,
-    opts.tokenBudget ?? 4096,
-    rule.equalLengths,
-  );
+  const plan = planFor(model, ids, opts);
   const fetches: string[] = [];
   for (let l = 0; l < layers; l++) fetches.push(`cna_capture_${l}`);
   if (opts.mlpOutputs) {

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { halfToFloat } from './forward';
 import { ELEM_FLOAT, ELEM_FLOAT16, GraphView, ModelView, NodeView, TensorInfo } from './onnx/model';
 import { parseFields, WIRE_LEN } from './onnx/wire';
 import type { GraphInfo } from './surgery';
@@ -101,15 +102,6 @@ function decode(b: Uint8Array, type: number): Float64Array {
       for (let i = 0; i < n; i++) out[i] = b[i];
   }
   return out;
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
 function bfloatToFloat(h: number): number {

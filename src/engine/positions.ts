@@ -7,7 +7,7 @@
 import * as ort from 'onnxruntime-node';
 import type { NeuronRef, PositionBatch } from '../protocol';
 import type { CancelToken } from './cancel';
-import { batchRule, planBatches } from './capture';
+import { planFor } from './capture';
 import { leftPad, prefillFeeds } from './forward';
 import type { EngineModel } from './session';
 import type { TextTokenizer } from './tokenizer';
@@ -39,13 +39,7 @@ export async function capturePositions(
   const used = select.map((s, l) => (s.length > 0 ? l : -1)).filter((l) => l >= 0);
   const selectFeeds: Record<string, ort.Tensor> = {};
   for (let l = 0; l < layers; l++) selectFeeds[`cna_select_${l}`] = new ort.Tensor('int64', BigInt64Array.from(select[l].map(BigInt)), [select[l].length]);
-  const rule = batchRule(model, opts.batchSize ?? 8);
-  const plan = planBatches(
-    ids.map((r) => r.length),
-    rule.batchSize,
-    opts.tokenBudget ?? 4096,
-    rule.equalLengths,
-  );
+  const plan = planFor(model, ids, opts);
   const session = await model.positionsSession();
   const N = neurons.length;
   let done = 0;
