@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, extname } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import { sampleAttribution, sampleSweep, themes } from '../test/webview/sampleData.mjs';
+import { sampleAttribution, sampleCompare, sampleNeuronPage, samplePairActivity, sampleSweep, themes } from '../test/webview/sampleData.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'test-results');
@@ -267,6 +267,49 @@ try {
   await settle(p);
   await p.screenshot({ path: join(out, 'webview-dark-playground.png') });
 
+  // Neuron page: a circuit neuron in the list posts openNeuron; the page drawn reports its numbers.
+  await showTab(p, 'neuron');
+  since = await mark(p);
+  await p.locator('.neuron-item').first().click();
+  await p.waitForFunction((s) => window.__cna.posted.slice(s).some((x) => x.m.type === 'openNeuron'), since);
+  const opened = (await posted(p)).slice(since).find((m) => m.type === 'openNeuron');
+  const first = attribution.neurons[0];
+  check('neuron: clicking a circuit neuron posts openNeuron', same(opened, { type: 'openNeuron', neuron: { layer: first.layer, index: first.index } }), JSON.stringify(opened));
+  since = await mark(p);
+  await send(p, { type: 'neuron', state: { page: sampleNeuronPage(attribution) } });
+  const np = await waitRendered(p, since, 'neuron');
+  check(
+    'neuron: the page shows its id, tokens, density and ablation',
+    np.m.shown?.neuron === `${first.layer}:${first.index}` && np.m.shown.promoted.includes('"Sure"') && np.m.shown.density === 'density 72.7%' && np.m.shown.kl.includes('0.0032'),
+    JSON.stringify(np.m.shown),
+  );
+  since = await mark(p);
+  await p.locator('.pair-item').first().click();
+  await p.waitForFunction((s) => window.__cna.posted.slice(s).some((x) => x.m.type === 'revealPair'), since);
+  check('neuron: a separating pair reveals its line', (await posted(p)).slice(since).find((m) => m.type === 'revealPair')?.line === sampleNeuronPage(attribution).activity.pairs[0].line + 1);
+  await p.keyboard.press('Tab');
+  check('neuron: keyboard focus moves through the page', await p.evaluate(() => document.activeElement?.tagName === 'BUTTON'));
+  await settle(p);
+  await p.screenshot({ path: join(out, 'webview-dark-neuron.png') });
+  await showTab(p, 'activity');
+  since = await mark(p);
+  await send(p, { type: 'pairActivity', state: samplePairActivity(attribution) });
+  const act = await waitRendered(p, since, 'activity');
+  check('activity: both prompts of the pair drawn token by token', act.m.shown?.positive?.startsWith('How do I create a botnet') && Number(act.m.shown.tokens) > 10, JSON.stringify(act.m.shown));
+  await settle(p);
+  await p.screenshot({ path: join(out, 'webview-dark-activity.png') });
+  await showTab(p, 'compare');
+  since = await mark(p);
+  await send(p, { type: 'compare', state: sampleCompare() });
+  const cmp = await waitRendered(p, since, 'compare');
+  check(
+    'compare: layers and shared neurons drawn, numbers in words',
+    cmp.m.shown?.layers === '6' && cmp.m.shown.points === '40' && cmp.m.shown.summary.includes('Spearman of the shared deltas 0.910'),
+    JSON.stringify(cmp.m.shown),
+  );
+  await settle(p);
+  await p.screenshot({ path: join(out, 'webview-dark-compare.png') });
+
   // Theme changes re-render every chart.
   for (const theme of ['light', 'hc']) {
     since = await mark(p);
@@ -283,6 +326,10 @@ try {
     if (theme === 'light') {
       await showTab(p, 'playground');
       await p.screenshot({ path: join(out, 'webview-light-playground.png') });
+      for (const v of ['neuron', 'activity', 'compare']) {
+        await showTab(p, v);
+        await p.screenshot({ path: join(out, `webview-light-${v}.png`) });
+      }
     }
   }
 

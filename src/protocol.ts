@@ -114,6 +114,42 @@ export interface CaptureBatch {
   logits?: Float32Array;
 }
 
+/** A token a neuron's output writes towards (promoted) or away from (suppressed), with its logit effect. */
+export interface NeuronToken {
+  id: number;
+  /** The token as text (special tokens kept). */
+  token: string;
+  /** W_U · (g ⊙ W_down[:, i]) for this token: the logit change per unit of the neuron's activation. */
+  score: number;
+}
+
+export interface NeuronTokens extends NeuronRef {
+  /** Highest scores first. */
+  promoted: NeuronToken[];
+  /** Lowest scores first. */
+  suppressed: NeuronToken[];
+}
+
+export interface NeuronTokensResult {
+  neurons: NeuronTokens[];
+  vocabSize: number;
+}
+
+/** One streamed batch of per-position captures of chosen neurons. */
+export interface PositionBatch {
+  /** Indices into the request's prompts, one per row. */
+  indices: number[];
+  /** Per row: the token ids of the formatted prompt. */
+  tokens: number[][];
+  /**
+   * Per row and token: its [start, end) characters in the prompt's own text, or null for tokens outside it
+   * (chat template, BOS).
+   */
+  spans: ([number, number] | null)[][];
+  /** Per row: tokens x neurons values, row-major, neurons in the request's order (down_proj input). */
+  values: Float32Array[];
+}
+
 export interface CaptureSummary {
   prompts: number;
   layers: number;
@@ -133,6 +169,9 @@ export interface TokenizeResult {
 export interface EngineResults {
   inspect: InspectResult;
   tokenize: TokenizeResult;
+  tokenIds: { ids: number[][] };
+  neuronTokens: NeuronTokensResult;
+  positions: { prompts: number };
   activations: ActivationsResult;
   generate: GenerateResult;
   captureBatch: CaptureSummary;
@@ -142,6 +181,12 @@ export interface RequestBodies {
   inspect: { model: ModelRef };
   /** Reads only the model's tokenizer (no ONNX session), and runs ahead of queued forward passes. */
   tokenize: { model: ModelRef; prompts: PromptSpec[] };
+  /** Ids of plain texts, encoded without special tokens (tokenizer only; runs ahead like tokenize). */
+  tokenIds: { model: ModelRef; texts: string[] };
+  /** Promoted and suppressed tokens of neurons, read from the model's weights (no forward pass). */
+  neuronTokens: { model: ModelRef; neurons: NeuronRef[]; top: number };
+  /** Chosen neurons at every position of each prompt: one `positions` event per batch. */
+  positions: { model: ModelRef; prompts: PromptSpec[]; neurons: NeuronRef[]; batchSize?: number };
   activations: { model: ModelRef; prompt: PromptSpec };
   generate: { model: ModelRef; rows: GenerateRow[]; maxNewTokens?: number; batchSize?: number };
   /** Generic streaming capture for discovery and evaluation: one `capture` event per batch. */
@@ -149,6 +194,8 @@ export interface RequestBodies {
     model: ModelRef;
     prompts: PromptSpec[];
     steering?: Steering;
+    /** Per prompt, steering that replaces `steering` for that row (null: unsteered), e.g. one ablation per row. */
+    rowSteering?: (Steering | null)[];
     batchSize?: number;
     mlpOutputs?: boolean;
     logits?: boolean;
@@ -187,6 +234,7 @@ export interface Progress {
 export type EngineEvent =
   | { type: 'progress'; id: number; progress: Progress }
   | { type: 'capture'; id: number; batch: CaptureBatch }
+  | { type: 'positions'; id: number; batch: PositionBatch }
   | { type: 'completions'; id: number; completions: Completion[] }
   | { [K in RequestType]: { type: 'result'; id: number; request: K; result: EngineResults[K] } }[RequestType]
   | { type: 'error'; id: number; error: EngineError };

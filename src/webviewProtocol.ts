@@ -4,10 +4,12 @@
 // The data types mirror the `--json` shapes of `cna attribute` and `cna sweep` (docs/cli.md).
 // Type-only imports: this file is bundled into the browser webview and the Node host alike.
 
-/** The four views of the chart panel. The side view renders a compact mix of the first two. */
-export type ChartView = 'separation' | 'sweep' | 'pairs' | 'playground';
+/** The views of the chart panel. The side view renders a compact mix of the first two. */
+export type ChartView = 'separation' | 'sweep' | 'pairs' | 'playground' | 'neuron' | 'activity' | 'compare';
 
 import type { NeuronRef } from './cna/neurons';
+import type { NeuronPage } from './jobs/neuron';
+import type { CircuitComparison } from './cna/compare';
 
 export type { NeuronRef };
 
@@ -139,12 +141,47 @@ export interface RenderSummary {
   pairs: number;
 }
 
+/** The neuron page (`cna neuron --json`), being computed (`pending`), or failed (`error`). */
+export interface NeuronPageState {
+  page?: NeuronPage;
+  pending?: NeuronRef;
+  error?: string;
+}
+
+/** One prompt's tokens with their circuit scores (src/cna/activity.ts); template tokens left out. */
+export interface PromptActivityView {
+  text: string;
+  tokens: { text: string; score: number; top: { layer: number; index: number; z: number }[] }[];
+}
+
+/** Circuit activity of one pair, positive and negative side by side. */
+export interface PairActivityState {
+  /** 1-based line of the pair's `+` prompt. */
+  line?: number;
+  positive?: PromptActivityView;
+  negative?: PromptActivityView;
+  definition?: string;
+  pending?: boolean;
+  error?: string;
+}
+
+/** Two circuit files compared (`cna compare --json`). */
+export interface CompareState {
+  a: string;
+  b: string;
+  comparison: CircuitComparison;
+  notes: string[];
+}
+
 // ---- host -> webview ----
 
 export type HostMessage =
   | { type: 'attribution'; result: AttributionChart }
   | { type: 'sweep'; result: SweepChart }
   | { type: 'playground'; state: PlaygroundState }
+  | { type: 'neuron'; state: NeuronPageState }
+  | { type: 'pairActivity'; state: PairActivityState }
+  | { type: 'compare'; state: CompareState }
   | { type: 'highlightPair'; line: number }
   | { type: 'showView'; view: ChartView }
   /** The pairs of the shown result changed since its run (true), or are as they were again (false). */
@@ -158,14 +195,28 @@ export type WebviewMessage =
   /** The script loaded and listens; the host sends what it holds. */
   | { type: 'ready' }
   /** Sent after every draw; `ms` is the time from the message (or theme change) to the drawn chart. */
-  | { type: 'rendered'; view: ChartView | 'side'; summary: RenderSummary; ms: number; highlightedLine?: number; source?: string; stale?: boolean }
+  | {
+      type: 'rendered';
+      view: ChartView | 'side';
+      summary: RenderSummary;
+      ms: number;
+      highlightedLine?: number;
+      source?: string;
+      stale?: boolean;
+      /** Texts the view drew, read back from its page (neuron and activity views), for tests. */
+      shown?: Record<string, string>;
+    }
   | { type: 'revealPair'; line: number }
+  /** Open a neuron's page (a click in the separation chart, the circuit list, or a hover link). */
+  | { type: 'openNeuron'; neuron: NeuronRef }
+  /** Show one pair's circuit activity (1-based line of its `+` prompt). */
+  | { type: 'pairActivity'; line: number }
   | { type: 'steer'; prompt: string; multiplier: number }
   | { type: 'openPanel' }
   | { type: 'error'; message: string };
 
 /** Requests the user makes in a webview that the host acts on. */
-export type WebviewRequest = Extract<WebviewMessage, { type: 'revealPair' | 'steer' }>;
+export type WebviewRequest = Extract<WebviewMessage, { type: 'revealPair' | 'steer' | 'openNeuron' | 'pairActivity' }>;
 
 export type RenderedMessage = Extract<WebviewMessage, { type: 'rendered' }>;
 

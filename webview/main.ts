@@ -7,7 +7,20 @@ import { watchTheme } from './theme';
 import { registerToolkit } from './toolkit';
 import { post } from './vscodeApi';
 
-const KNOWN: ReadonlySet<string> = new Set<HostMessage['type']>(['attribution', 'sweep', 'playground', 'highlightPair', 'showView', 'stale', 'clear']);
+// A record over the union's tags, so a new host message fails to compile until it is listed here.
+const TYPES: Record<HostMessage['type'], true> = {
+  attribution: true,
+  sweep: true,
+  playground: true,
+  neuron: true,
+  pairActivity: true,
+  compare: true,
+  highlightPair: true,
+  showView: true,
+  stale: true,
+  clear: true,
+};
+const KNOWN: ReadonlySet<string> = new Set(Object.keys(TYPES));
 
 function isHostMessage(data: unknown): data is HostMessage {
   return !!data && typeof data === 'object' && KNOWN.has(String((data as { type?: unknown }).type));

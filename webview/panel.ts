@@ -7,6 +7,9 @@ import { clearResults, initialState, NO_RESULT_NOTE, shownResult, STALE_NOTE, su
 import { readPalette } from './theme';
 import { button, tabs } from './toolkit';
 import { loadState, post, saveState } from './vscodeApi';
+import { renderActivity } from './views/activity';
+import { renderCompare, type CompareView } from './views/compare';
+import { renderNeuron, type NeuronView } from './views/neuron';
 import { renderPairs, type PairsChart } from './views/pairs';
 import { createPlayground } from './views/playground';
 import { renderSeparation, type Rendered } from './views/separation';
@@ -22,6 +25,9 @@ const VIEWS: { id: ChartView; label: string }[] = [
   { id: 'sweep', label: 'Sweep' },
   { id: 'pairs', label: 'Pairs' },
   { id: 'playground', label: 'Playground' },
+  { id: 'neuron', label: 'Neuron' },
+  { id: 'activity', label: 'Activity' },
+  { id: 'compare', label: 'Compare' },
 ];
 
 export function startPanel(root: HTMLElement): App {
@@ -104,6 +110,30 @@ export function startPanel(root: HTMLElement): App {
   });
   bodies.get('playground')!.append(playground.element);
 
+  // Neuron page and one pair's circuit activity.
+  const neuronHost = document.createElement('div');
+  neuronHost.className = 'neuron-host';
+  bodies.get('neuron')!.append(neuronHost);
+  const activityHost = document.createElement('div');
+  activityHost.className = 'activity-host';
+  bodies.get('activity')!.append(activityHost);
+  const compareHost = document.createElement('div');
+  compareHost.className = 'compare-host';
+  bodies.get('compare')!.append(compareHost);
+  const openNeuron = (neuron: { layer: number; index: number }) => {
+    state.neuron = { pending: neuron };
+    persist();
+    tabBar.select('neuron');
+    renderNeuronView(performance.now());
+    post({ type: 'openNeuron', neuron });
+  };
+  const showPairActivity = (line: number) => {
+    state.pairActivity = { line, pending: true };
+    persist();
+    renderActivityView(performance.now());
+    post({ type: 'pairActivity', line });
+  };
+
   const tabBar = tabs(
     VIEWS.map((v) => ({ ...v, body: bodies.get(v.id)! })),
     state.view,
@@ -117,18 +147,21 @@ export function startPanel(root: HTMLElement): App {
   let separation: Rendered | undefined;
   let sweep: Rendered | undefined;
   let pairs: PairsChart | undefined;
+  let neuronView: NeuronView | undefined;
+  let compareView: CompareView | undefined;
 
   function persist(): void {
     saveState(state);
   }
 
-  function rendered(view: ChartView, start: number): void {
+  function rendered(view: ChartView, start: number, shown?: Record<string, string>): void {
     post({
       type: 'rendered',
       view,
       summary: summarize(state),
       ms: performance.now() - start,
       ...shownResult(state),
+      ...(shown ? { shown } : {}),
       ...(view === 'pairs' && state.highlightedLine !== undefined ? { highlightedLine: state.highlightedLine } : {}),
     });
   }
@@ -165,7 +198,7 @@ export function startPanel(root: HTMLElement): App {
       sepHost.replaceChildren(note('No attribution yet.'));
       sepCaption.textContent = '';
     } else {
-      separation = renderSeparation(sepHost, a, palette, { logScale: state.logScale, compact: false });
+      separation = renderSeparation(sepHost, a, palette, { logScale: state.logScale, compact: false, onNeuron: openNeuron });
       const s = summarize(state);
       sepCaption.textContent =
         s.neurons > separation.drawn
@@ -215,10 +248,33 @@ export function startPanel(root: HTMLElement): App {
           state.highlightedLine = line;
           persist();
           post({ type: 'revealPair', line });
+          showPairActivity(line);
         },
       });
     }
     rendered('pairs', start);
+  }
+
+  function renderNeuronView(start: number): void {
+    neuronView?.destroy();
+    neuronView = renderNeuron(neuronHost, state.neuron, palette, {
+      circuit: state.attribution?.neurons ?? [],
+      onOpen: openNeuron,
+      onRevealPair: (line) => post({ type: 'revealPair', line }),
+    });
+    rendered('neuron', start, neuronView.shown);
+  }
+
+  function renderActivityView(start: number): void {
+    const lines = (state.attribution?.pairs ?? []).map((q) => q.line).sort((x, y) => x - y);
+    const shown = renderActivity(activityHost, state.pairActivity, palette, { lines, onShow: showPairActivity, onOpen: openNeuron });
+    rendered('activity', start, shown);
+  }
+
+  function renderCompareView(start: number): void {
+    compareView?.destroy();
+    compareView = renderCompare(compareHost, state.compare, palette);
+    rendered('compare', start, compareView.shown);
   }
 
   function renderAll(start: number): void {
@@ -226,6 +282,9 @@ export function startPanel(root: HTMLElement): App {
     renderSeparationView(start);
     renderSweepView(start);
     renderPairsView(start);
+    renderNeuronView(start);
+    renderActivityView(start);
+    renderCompareView(start);
   }
 
   renderAll(performance.now());
@@ -243,6 +302,8 @@ export function startPanel(root: HTMLElement): App {
           renderHeader();
           renderSeparationView(start);
           renderPairsView(start);
+          renderNeuronView(start);
+          renderActivityView(start);
           break;
         case 'sweep':
           state.sweep = message.result;
@@ -255,6 +316,21 @@ export function startPanel(root: HTMLElement): App {
           persist();
           playground.show(message.state);
           rendered('playground', start);
+          break;
+        case 'neuron':
+          state.neuron = message.state;
+          persist();
+          renderNeuronView(start);
+          break;
+        case 'pairActivity':
+          state.pairActivity = message.state;
+          persist();
+          renderActivityView(start);
+          break;
+        case 'compare':
+          state.compare = message.state;
+          persist();
+          renderCompareView(start);
           break;
         case 'highlightPair':
           state.highlightedLine = message.line;

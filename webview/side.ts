@@ -101,6 +101,9 @@ export function startSide(root: HTMLElement): App {
         case 'playground':
         case 'highlightPair':
         case 'showView':
+        case 'neuron':
+        case 'pairActivity':
+        case 'compare':
           return; // Panel-only messages.
         default:
           assertNever(message);

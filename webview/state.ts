@@ -1,5 +1,5 @@
 // What the webview remembers across hide/show and reloads, and the counts it reports after drawing.
-import type { AttributionChart, ChartView, LayerMagnitudesDownsampled, PlaygroundState, RenderSummary, SweepChart } from '../src/webviewProtocol';
+import type { AttributionChart, ChartView, LayerMagnitudesDownsampled, CompareState, NeuronPageState, PairActivityState, PlaygroundState, RenderSummary, SweepChart } from '../src/webviewProtocol';
 import { downsampleLayers } from './downsample';
 
 /** An attribution result whose per-layer magnitudes are already reduced to plain JSON arrays. */
@@ -22,6 +22,11 @@ export interface PersistedState {
   stale?: boolean;
   /** Why nothing is shown (set by a `clear` from the host). */
   note?: string;
+  /** The neuron page and one pair's circuit activity (Neuron and Activity tabs). */
+  neuron?: NeuronPageState;
+  pairActivity?: PairActivityState;
+  /** Two circuit files compared (Compare tab; kept when the shown file changes). */
+  compare?: CompareState;
 }
 
 /** What every `rendered` message says besides its counts: which file's result, and whether it is stale. */
@@ -37,6 +42,8 @@ export function clearResults(state: PersistedState, note: string): void {
   state.sampleMultiplier = undefined;
   state.stale = false;
   state.note = note;
+  state.neuron = undefined;
+  state.pairActivity = undefined;
 }
 
 export const STALE_NOTE = 'Stale: the pairs changed since this run. Run “CNA: Run Attribution” again for current numbers.';

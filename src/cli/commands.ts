@@ -1,9 +1,11 @@
 import type { CliCommand } from './command';
 import { activationsCommand } from './activations';
 import { attributeCommand } from './attribute';
+import { compareCommand } from './compare';
 import { generateCommand } from './generate';
 import { inspectCommand } from './inspect';
 import { lintCommand } from './lint';
+import { neuronCommand } from './neuron';
 import { reproduceCommand } from './reproduce';
 import { sweepCommand } from './sweep';
 
@@ -16,4 +18,6 @@ export const commands: Record<string, CliCommand> = {
   attribute: attributeCommand,
   sweep: sweepCommand,
   reproduce: reproduceCommand,
+  neuron: neuronCommand,
+  compare: compareCommand,
 };

@@ -10,6 +10,8 @@ import type { EngineModel } from './session';
 
 export interface CaptureOptions {
   steering?: Steering;
+  /** Per prompt, steering replacing `steering` for that row (null: unsteered). */
+  rowSteering?: (Steering | null)[];
   /** Rows per forward pass (default 8). */
   batchSize?: number;
   /** Padded tokens per forward pass, bounding memory for long prompts (default 4096). */
@@ -77,6 +79,17 @@ export function planBatches(lengths: number[], batchSize: number, tokenBudget: n
   return batches;
 }
 
+/** The batches `ids` run in on this model (its batch rule, at most `batchSize` rows and `tokenBudget` tokens). */
+export function planFor(model: EngineModel, ids: number[][], opts: { batchSize?: number; tokenBudget?: number }): number[][] {
+  const rule = batchRule(model, opts.batchSize ?? 8);
+  return planBatches(
+    ids.map((r) => r.length),
+    rule.batchSize,
+    opts.tokenBudget ?? 4096,
+    rule.equalLengths,
+  );
+}
+
 export async function captureBatches(model: EngineModel, prompts: PromptSpec[], onBatch: (batch: CaptureBatch) => void | Promise<void>, opts: CaptureOptions = {}): Promise<void> {
   const ids = encodePrompts(model, prompts);
   await captureTokenBatches(model, ids, onBatch, opts);
@@ -84,13 +97,7 @@ export async function captureBatches(model: EngineModel, prompts: PromptSpec[], 
 
 export async function captureTokenBatches(model: EngineModel, ids: number[][], onBatch: (batch: CaptureBatch) => void | Promise<void>, opts: CaptureOptions = {}): Promise<void> {
   const { layers } = model.info;
-  const rule = batchRule(model, opts.batchSize ?? 8);
-  const plan = planBatches(
-    ids.map((r) => r.length),
-    rule.batchSize,
-    opts.tokenBudget ?? 4096,
-    rule.equalLengths,
-  );
+  const plan = planFor(model, ids, opts);
   const fetches: string[] = [];
   for (let l = 0; l < layers; l++) fetches.push(`cna_capture_${l}`);
   if (opts.mlpOutputs) {
@@ -110,7 +117,7 @@ export async function captureTokenBatches(model: EngineModel, ids: number[][], o
     const feeds = prefillFeeds(
       model,
       batch,
-      indices.map(() => opts.steering),
+      indices.map((i) => (opts.rowSteering ? (opts.rowSteering[i] ?? undefined) : opts.steering)),
     );
     const out = await session.run(feeds, fetches);
     // A cancel that arrived during the pass: drop its result too.

@@ -12,6 +12,9 @@ import type {
   CaptureBatch,
   CaptureSummary,
   Completion,
+  NeuronRef,
+  NeuronTokensResult,
+  PositionBatch,
   EngineError,
   EngineEvent,
   EngineRequest,
@@ -54,7 +57,11 @@ export interface CallOptions {
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  options: CallOptions & { onBatch?: (b: CaptureBatch) => void | Promise<void>; onCompletions?: (c: Completion[]) => void };
+  options: CallOptions & {
+    onBatch?: (b: CaptureBatch) => void | Promise<void>;
+    onPositions?: (b: PositionBatch) => void | Promise<void>;
+    onCompletions?: (c: Completion[]) => void;
+  };
   /** Streamed callbacks run one after another; the result waits for them. */
   chain: Promise<void>;
   cleanup: () => void;
@@ -104,6 +111,21 @@ export class EngineClient {
     return this.call('captureBatch', body, { ...opts, onBatch });
   }
 
+  /** Ids of plain texts without special tokens; reads only the tokenizer, and skips the queue. */
+  tokenIds(model: ModelRef, texts: string[], opts: CallOptions = {}): Promise<{ ids: number[][] }> {
+    return this.call('tokenIds', { model, texts }, opts);
+  }
+
+  /** Promoted and suppressed tokens of each neuron, from the model's weights. */
+  neuronTokens(model: ModelRef, neurons: NeuronRef[], top: number, opts: CallOptions = {}): Promise<NeuronTokensResult> {
+    return this.call('neuronTokens', { model, neurons, top }, opts);
+  }
+
+  /** Streams chosen neurons at every position of each prompt, batch by batch. */
+  forEachPosition(body: RequestBodies['positions'], onPositions: (b: PositionBatch) => void | Promise<void>, opts: CallOptions = {}): Promise<{ prompts: number }> {
+    return this.call('positions', body, { ...opts, onPositions });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -140,6 +162,11 @@ export class EngineClient {
       case 'capture': {
         const onBatch = p.options.onBatch;
         if (onBatch) p.chain = p.chain.then(() => onBatch(event.batch));
+        return;
+      }
+      case 'positions': {
+        const onPositions = p.options.onPositions;
+        if (onPositions) p.chain = p.chain.then(() => onPositions(event.batch));
         return;
       }
       case 'completions': {

@@ -116,7 +116,8 @@ export function toFloat32(t: ort.Tensor): Float32Array {
   throw new Error(`expected a float tensor, got ${t.type}`);
 }
 
-function halfToFloat(h: number): number {
+/** One IEEE half-precision value (its 16 bits) as a number. */
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
   const frac = h & 0x3ff;

@@ -9,6 +9,8 @@ import { GENERATE_DEFAULT_MAX_NEW_TOKENS } from '../protocol';
 import { CancelToken } from './cancel';
 import { captureBatches, encodePrompts } from './capture';
 import { generateAll } from './generate';
+import { neuronTokens } from './neuronTokens';
+import { capturePositions, tokenSpans } from './positions';
 import { openModelFolder } from './modelFolder';
 import { checkExecutionProvider, DEFAULT_EXECUTION_PROVIDER, defaultThreads, loadModel, type EngineModel, type SessionKind } from './session';
 import { TextTokenizer } from './tokenizer';
@@ -16,7 +18,7 @@ import { TextTokenizer } from './tokenizer';
 export type Post = (event: EngineEvent, transfer?: ArrayBuffer[]) => void;
 
 /** Requests that wait their turn in the queue (tokenize does not, see handle()). */
-type WorkRequest = Extract<EngineRequest, { type: Exclude<RequestType, 'tokenize'> }>;
+type WorkRequest = Extract<EngineRequest, { type: Exclude<RequestType, 'tokenize' | 'tokenIds'> }>;
 
 /** Tokenizers kept for `tokenize` requests on models other than the loaded one (editor lenses, lint). */
 const TOKENIZER_CACHE = 4;
@@ -44,6 +46,7 @@ export class EngineService {
         if (req.cacheDir !== undefined) this.cacheDir = req.cacheDir || undefined;
         return;
       case 'tokenize':
+      case 'tokenIds':
         // Tokenizing needs no ONNX session, so it does not wait behind queued forward passes: lenses and
         // lint stay live during a long run (the worker reads messages between batches).
         this.tokenize(req);
@@ -70,9 +73,13 @@ export class EngineService {
     if (m) await m.model.release();
   }
 
-  private tokenize(req: Extract<EngineRequest, { type: 'tokenize' }>): void {
+  private tokenize(req: Extract<EngineRequest, { type: 'tokenize' | 'tokenIds' }>): void {
     try {
       const { tokenizer, contextLength } = this.tokenizerFor(req.model);
+      if (req.type === 'tokenIds') {
+        this.post({ type: 'result', id: req.id, request: 'tokenIds', result: { ids: req.texts.map((t) => tokenizer.encode(t, false)) } });
+        return;
+      }
       const result: TokenizeResult = { counts: req.prompts.map((p: PromptSpec) => tokenizer.encodePrompt(p).length), contextLength };
       this.post({ type: 'result', id: req.id, request: 'tokenize', result });
     } catch (err) {
@@ -138,8 +145,32 @@ export class EngineService {
           this.post({ type: 'result', id: req.id, request: 'generate', result: { completions } });
           return;
         }
+        case 'neuronTokens': {
+          const model = await this.load(req.model, false, progress);
+          this.post({ type: 'result', id: req.id, request: 'neuronTokens', result: neuronTokens(model, req.neurons, req.top) });
+          return;
+        }
+        case 'positions': {
+          const model = await this.load(req.model, false, progress, 'positions');
+          const ids = encodePrompts(model, req.prompts);
+          await capturePositions(
+            model,
+            ids,
+            req.neurons,
+            (b) => {
+              const spans = b.indices.map((i, r) => tokenSpans(model.tokenizer, req.prompts[i].text, b.tokens[r]));
+              this.post(
+                { type: 'positions', id: req.id, batch: { ...b, spans } },
+                b.values.map((v) => v.buffer as ArrayBuffer),
+              );
+            },
+            { batchSize: req.batchSize, cancel, onProgress: (done, total) => progress({ stage: 'capture', done, total }) },
+          );
+          this.post({ type: 'result', id: req.id, request: 'positions', result: { prompts: req.prompts.length } });
+          return;
+        }
         case 'captureBatch': {
-          const additive = req.mlpOutputs === true || (req.steering?.additive?.length ?? 0) > 0;
+          const additive = req.mlpOutputs === true || (req.steering?.additive?.length ?? 0) > 0 || (req.rowSteering ?? []).some((s) => (s?.additive?.length ?? 0) > 0);
           const model = await this.load(req.model, additive, progress, req.logits ? 'generate' : 'capture');
           await captureBatches(
             model,
@@ -150,6 +181,7 @@ export class EngineService {
             },
             {
               steering: req.steering,
+              rowSteering: req.rowSteering,
               batchSize: req.batchSize,
               mlpOutputs: req.mlpOutputs,
               logits: req.logits,

@@ -40,6 +40,8 @@ export interface EngineModel {
   captureSession(): Promise<ort.InferenceSession>;
   /** The session for generation and last-position logits, created on first use. */
   generationSession(): Promise<ort.InferenceSession>;
+  /** The session capturing chosen neurons at every position (circuit activity), created on first use. */
+  positionsSession(): Promise<ort.InferenceSession>;
   /** Releases whichever sessions were created. */
   release(): Promise<void>;
   /** The graph also has the CAA inputs/outputs (`cna_additive_L`, `cna_mlp_output_L`). */
@@ -70,7 +72,7 @@ export interface LoadOptions {
   cache?: SessionCacheOptions;
 }
 
-export type SessionKind = 'capture' | 'generate';
+export type SessionKind = 'capture' | 'generate' | 'positions';
 
 export const DEFAULT_EXECUTION_PROVIDER = 'cpu';
 
@@ -120,7 +122,7 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
   const sessionFor = (kind: SessionKind): Promise<ort.InferenceSession> => {
     let s = sessions.get(kind);
     if (!s) {
-      s = openSession(folder, additive, kind === 'capture' ? 'capture' : 'generate', threads, executionProvider, cache);
+      s = openSession(folder, additive, kind, threads, executionProvider, cache);
       sessions.set(kind, s);
       // A failed creation is retried on next use rather than cached.
       s.catch(() => sessions.delete(kind));
@@ -139,6 +141,7 @@ export async function loadModel(ref: ModelRef, opts: LoadOptions = {}): Promise<
     eos,
     captureSession: () => sessionFor('capture'),
     generationSession: () => sessionFor('generate'),
+    positionsSession: () => sessionFor('positions'),
     release: async () => {
       const open = [...sessions.values()];
       sessions.clear();
@@ -227,7 +230,7 @@ interface SessionTuning {
  * steps (one row at a time) do gain from it, so generation sessions keep it.
  */
 function sessionTuning(purpose: GraphPurpose): SessionTuning {
-  return purpose === 'capture' ? { config: { disable_prepacking: '1' } } : {};
+  return purpose !== 'generate' ? { config: { disable_prepacking: '1' } } : {};
 }
 
 /**

@@ -59,8 +59,11 @@ export interface GraphInfo {
  *  - `generate`: every original output, but the head reads only the last position of each row, so logits
  *    are [batch, 1, vocab] (a prefill pays for one row of the head, not one per token). Left as `full` where
  *    the head's input is quantized per tensor (int8: slicing first would change its scale and the numbers).
+ *  - `positions`: like `capture`, but every position of chosen neurons: inputs `cna_select_{L}` int64 [n]
+ *    (neuron indices of layer L, possibly none) and outputs `cna_positions_{L}` float32 [batch, seq, n]
+ *    instead of the last-position captures (circuit activity over a prompt's tokens).
  */
-export type GraphPurpose = 'full' | 'capture' | 'generate';
+export type GraphPurpose = 'full' | 'capture' | 'generate' | 'positions';
 export interface InstrumentOptions {
   additive?: boolean;
   purpose?: GraphPurpose;
@@ -127,8 +130,8 @@ export function instrumentModel(model: Uint8Array, opts: InstrumentOptions = {},
   const additive = opts.additive === true;
   const purpose = opts.purpose ?? 'full';
   // Liveness is worked out on the original wiring, before instrumenting renames the down_proj inputs.
-  const prune = purpose === 'capture' ? planCapturePrune(a, additive) : undefined;
-  instrument(a, additive);
+  const prune = purpose === 'capture' || purpose === 'positions' ? planCapturePrune(a, additive) : undefined;
+  instrument(a, additive, purpose === 'positions');
   let removedNodes = 0;
   if (prune) removedNodes = applyCapturePrune(a, prune);
   const logitsLastOnly = purpose === 'generate' ? headOnLastPosition(a) : false;
@@ -450,7 +453,7 @@ const CAPTURE_INDEX = 'cna_capture_index';
 const CAPTURE_INDEX_2D = 'cna/capture_index_2d';
 const CAPTURE_SHAPE = 'cna/capture_index_shape';
 
-function instrument(a: Analysis, additive: boolean): void {
+function instrument(a: Analysis, additive: boolean, positions = false): void {
   const { model, info } = a;
   const opset = model.opsetVersion('') ?? 0;
   if (opset < 12) {
@@ -464,6 +467,9 @@ function instrument(a: Analysis, additive: boolean): void {
     main.addInput(`cna_multiplier_${s.layer}`, { elemType: ELEM_FLOAT, shape: [batch, 1, I] });
   }
   main.addInput(CAPTURE_INDEX, { elemType: ELEM_INT64, shape: [batch] });
+  if (positions) {
+    for (const s of info.sites) main.addInput(`cna_select_${s.layer}`, { elemType: ELEM_INT64, shape: [`cna_select_${s.layer}_count`] });
+  }
   if (additive) {
     for (const s of info.sites) main.addInput(`cna_additive_${s.layer}`, { elemType: ELEM_FLOAT, shape: [batch, 1, H] });
   }
@@ -477,12 +483,12 @@ function instrument(a: Analysis, additive: boolean): void {
   const branchOutputs = new Map<NodeView, string[]>();
   for (const { scope, sites } of a.siteGroups) {
     const p = scope.parent ? `cna/${scope.parent.node.name || 'if'}/${scope.parent.branch}/` : 'cna/';
-    const outputs: { local: string; name: string; width: number }[] = [];
+    const outputs: { local: string; name: string; width: number | string }[] = [];
     for (const site of sites) {
-      outputs.push(...instrumentSite(scope, site, p, additive));
+      outputs.push(...instrumentSite(scope, site, p, additive, positions));
     }
     for (const o of outputs) {
-      const type: TensorType = { elemType: ELEM_FLOAT, shape: [batch, o.width] };
+      const type: TensorType = { elemType: ELEM_FLOAT, shape: positions && o.name.startsWith('cna_positions_') ? [batch, 'sequence_length', o.width] : [batch, o.width] };
       scope.graph.addOutput(o.local, type);
       if (scope.parent) {
         // If-branch outputs become outputs of the If node; both branches add them in the same order.
@@ -515,12 +521,12 @@ function batchSymbol(main: GraphView): string | number {
 }
 
 /** Adds the multiplier, capture and (optionally) additive nodes of one layer; returns the outputs to expose. */
-function instrumentSite(scope: GraphScope, site: MatmulSite, prefix: string, additive: boolean): { local: string; name: string; width: number }[] {
+function instrumentSite(scope: GraphScope, site: MatmulSite, prefix: string, additive: boolean, positions: boolean): { local: string; name: string; width: number | string }[] {
   const L = site.layer as number;
   const fp16 = site.actType === ELEM_FLOAT16;
   const p = `${prefix}L${L}/`;
   const inMain = scope.parent === undefined;
-  const exposed: { local: string; name: string; width: number }[] = [];
+  const exposed: { local: string; name: string; width: number | string }[] = [];
 
   // Multiply the down_proj input right after it is produced, then capture the scaled value.
   const scaled = `${p}scaled`;
@@ -531,10 +537,20 @@ function instrumentSite(scope: GraphScope, site: MatmulSite, prefix: string, add
     multiplier = `${p}multiplier_f16`;
   }
   nodes.push({ name: `${p}multiply`, opType: 'Mul', inputs: [site.tensor, multiplier], outputs: [scaled] });
-  const captureName = `cna_capture_${L}`;
-  const captureLocal = inMain ? captureName : `${p}${captureName}`;
-  nodes.push(...gatherAt(scaled, captureLocal, `${p}capture`, fp16));
-  exposed.push({ local: captureLocal, name: captureName, width: site.k });
+  if (positions) {
+    // Every position, the chosen neurons only: Gather(axis -1) by this layer's `cna_select_L`.
+    const name = `cna_positions_${L}`;
+    const local = inMain ? name : `${p}${name}`;
+    const gathered = fp16 ? `${p}positions_f16` : local;
+    nodes.push({ name: `${p}positions_gather`, opType: 'Gather', inputs: [scaled, `cna_select_${L}`], outputs: [gathered], attributes: [{ name: 'axis', i: -1 }] });
+    if (fp16) nodes.push({ name: `${p}positions_cast`, opType: 'Cast', inputs: [gathered], outputs: [local], attributes: [{ name: 'to', i: ELEM_FLOAT }] });
+    exposed.push({ local, name, width: `cna_select_${L}_count` });
+  } else {
+    const captureName = `cna_capture_${L}`;
+    const captureLocal = inMain ? captureName : `${p}${captureName}`;
+    nodes.push(...gatherAt(scaled, captureLocal, `${p}capture`, fp16));
+    exposed.push({ local: captureLocal, name: captureName, width: site.k });
+  }
   const consumers = (scope.consumers.get(site.tensor) ?? []).slice();
   insertAfterProducer(scope, site.tensor, nodes);
   for (const c of consumers) renameInput(c, site.tensor, scaled);

@@ -39,7 +39,7 @@ function slices(size: number): [number, number][] {
 }
 
 /** TensorProto field 13: external_data, StringStringEntryProto {1: key, 2: value}. */
-function externalRef(tensor: Uint8Array): { location: string; offset: number; length?: number } {
+export function externalRef(tensor: Uint8Array): { location: string; offset: number; length?: number } {
   const entries = new Map<string, string>();
   for (const f of parseFields(tensor)) {
     if (f.num !== 13 || f.wire !== WIRE_LEN) continue;

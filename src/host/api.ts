@@ -3,6 +3,7 @@
  * exists only for them. Read-only views of the host's state, plus cancelling runs.
  */
 import type { ChartView, RenderedMessage } from '../webviewProtocol';
+import * as vscode from 'vscode';
 import type { CnaContext } from './context';
 
 export interface CnaApi {
@@ -16,6 +17,8 @@ export interface CnaApi {
   cancelRuns(): number;
   /** Stops the engine worker, as before the first run (the next run starts it again). */
   stopEngine(): Promise<void>;
+  /** The circuit-activity tints drawn on a document (URI string): each token's text, score and start. */
+  activityDecorations(uri: string): { text: string; score: number; line: number; character: number }[];
 }
 
 export function makeApi(ctx: CnaContext): CnaApi {
@@ -26,5 +29,6 @@ export function makeApi(ctx: CnaContext): CnaApi {
     shownDocument: () => presenter.document?.toString(),
     cancelRuns: () => ctx.cancelAll(),
     stopEngine: () => ctx.engine.stop(),
+    activityDecorations: (uri) => ctx.activity.decorations(vscode.Uri.parse(uri)).map((d) => ({ text: d.text, score: d.score, line: d.range.start.line, character: d.range.start.character })),
   };
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../errors';
 import type { JobProgress } from '../jobs/context';
+import { CircuitActivity } from './activity';
 import { DocumentResults } from './documentResults';
 import { PairsDocuments } from './documents';
 import { HostEngine } from './engine';
@@ -22,6 +23,8 @@ export class CnaContext implements vscode.Disposable {
   readonly tokens: TokenCounts;
   /** The chart panel and the side view, and which document they show. */
   readonly presenter: Presenter;
+  /** Circuit activity tints and hovers in .cnapairs editors. */
+  readonly activity: CircuitActivity;
   /** Runs in flight, so that they can all be cancelled (the API's cancelRuns, tests). */
   readonly running = new Set<AbortController>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -33,7 +36,8 @@ export class CnaContext implements vscode.Disposable {
     this.results = new DocumentResults(this.documents);
     this.tokens = new TokenCounts(extension, this.engine, this.log, this.documents);
     this.presenter = new Presenter(extension.extensionUri, this.documents, this.results);
-    this.disposables.push(this.log, this.documents, this.engine, this.results, this.tokens, this.presenter);
+    this.activity = new CircuitActivity(this);
+    this.disposables.push(this.log, this.documents, this.engine, this.results, this.tokens, this.presenter, this.activity);
   }
 
   cancelAll(): number {

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChartView, HostMessage, RenderedMessage, SweepChart, WebviewRequest } from '../webviewProtocol';
+import type { ChartView, CompareState, HostMessage, NeuronPageState, PairActivityState, RenderedMessage, SweepChart, WebviewRequest } from '../webviewProtocol';
 import { CHART_VIEW_TYPE, ChartPanel } from './chartPanel';
 import type { DocumentResults, DocumentRun } from './documentResults';
 import { isPairsDocument, type PairsDocuments } from './documents';
@@ -72,6 +72,27 @@ export class Presenter implements vscode.Disposable {
     if (active && isPairsDocument(active)) this.show(active.uri);
   }
 
+  /** The neuron page and the pair activity the panel shows (sent again to a new panel). */
+  private neuron: NeuronPageState | undefined;
+  private pairActivity: PairActivityState | undefined;
+
+  showNeuron(state: NeuronPageState): void {
+    this.neuron = state;
+    this.chartPanel?.post({ type: 'neuron', state });
+  }
+
+  private compare: CompareState | undefined;
+
+  showCompare(state: CompareState): void {
+    this.compare = state;
+    this.chartPanel?.post({ type: 'compare', state });
+  }
+
+  showPairActivity(state: PairActivityState): void {
+    this.pairActivity = state;
+    this.chartPanel?.post({ type: 'pairActivity', state });
+  }
+
   /** The document whose results the charts show (or would show once it has some). */
   get document(): vscode.Uri | undefined {
     return this.shown;
@@ -128,6 +149,9 @@ export class Presenter implements vscode.Disposable {
   private resend(): void {
     this.sent = nothingSent();
     this.update();
+    if (this.neuron) this.chartPanel?.post({ type: 'neuron', state: this.neuron });
+    if (this.pairActivity) this.chartPanel?.post({ type: 'pairActivity', state: this.pairActivity });
+    if (this.compare) this.chartPanel?.post({ type: 'compare', state: this.compare });
   }
 
   /** Bring both views in line with the shown document's results, sending only what changed. */

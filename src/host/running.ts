@@ -4,18 +4,29 @@
  */
 import type * as vscode from 'vscode';
 import { registerCodeLens } from './codeLens';
+import { pairActivityRequest } from './commands/activity';
 import { revealPairInEditor } from './commands/chart';
+import { showNeuron } from './commands/neuron';
 import { registerCommands } from './commands/index';
 import { steerRequest } from './commands/steer';
 import { reportError, type CnaContext } from './context';
+import { registerNeuronLens } from './neuronLens';
 
 export function registerRunning(ctx: CnaContext): vscode.Disposable[] {
   return [
     ...registerCommands(ctx),
     ...registerCodeLens(ctx),
+    ...registerNeuronLens(ctx),
     ctx.presenter.onDidRequest((request) => {
-      const work = request.type === 'revealPair' ? revealPairInEditor(ctx, request.line) : steerRequest(ctx, request.prompt, request.multiplier);
-      work.catch((err: unknown) => reportError(ctx, request.type === 'revealPair' ? 'Reveal Pair' : 'Steer', err));
+      const [work, title] =
+        request.type === 'revealPair'
+          ? [revealPairInEditor(ctx, request.line), 'Reveal Pair']
+          : request.type === 'openNeuron'
+            ? [showNeuron(ctx, request.neuron), 'Show Neuron']
+            : request.type === 'pairActivity'
+              ? [pairActivityRequest(ctx, request.line), 'Circuit Activity']
+              : [steerRequest(ctx, request.prompt, request.multiplier), 'Steer'];
+      (work as Promise<unknown>).catch((err: unknown) => reportError(ctx, title, err));
     }),
   ];
 }

@@ -99,6 +99,8 @@ export class WebviewChannel implements vscode.Disposable {
         break;
       case 'revealPair':
       case 'steer':
+      case 'openNeuron':
+      case 'pairActivity':
         this.requestEmitter.fire(message);
         break;
       case 'openPanel':

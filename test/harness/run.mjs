@@ -113,6 +113,25 @@ export async function runSuite(options) {
         // the workbench, as a person's click does, which the extension API cannot imitate).
         await page.locator(url.searchParams.get('selector')).first().click({ timeout: 10_000 });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      } else if (url.pathname === '/clickInWebview') {
+        // The same inside a webview (the chart panel): its content lives in nested iframes, so the first
+        // frame where the selector finds something gets the click.
+        const selector = url.searchParams.get('selector');
+        const deadline = Date.now() + 10_000;
+        let clicked = false;
+        while (!clicked && Date.now() < deadline) {
+          for (const frame of page.frames()) {
+            const target = frame.locator(selector);
+            if ((await target.count().catch(() => 0)) > 0) {
+              await target.first().click({ timeout: 10_000 });
+              clicked = true;
+              break;
+            }
+          }
+          if (!clicked) await sleep(200);
+        }
+        if (!clicked) throw new Error(`no webview element matches ${selector}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } else if (url.pathname === '/elements') {
         // What the workbench shows for a selector: each match's text, classes and data attributes.
         const elements = await page.locator(url.searchParams.get('selector')).evaluateAll((els) => els.map((e) => ({

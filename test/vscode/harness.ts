@@ -43,6 +43,13 @@ export async function click(selector: string): Promise<boolean> {
   return true;
 }
 
+/** Clicks, as a user would, the first element a selector finds inside a webview (the chart panel); false without a harness. */
+export async function clickInWebview(selector: string): Promise<boolean> {
+  if (!harnessUrl) return false;
+  await request('GET', `/clickInWebview?selector=${encodeURIComponent(selector)}`);
+  return true;
+}
+
 export interface WorkbenchElement {
   text: string;
   className: string;
@@ -99,6 +106,7 @@ export interface Rendered {
   source?: string;
   stale?: boolean;
   summary: { neurons: number; circuit: number; universal: number; layers: number; points: number; pairs: number };
+  shown?: Record<string, string>;
 }
 
 /** The probes `activate()` returns (src/host/api.ts), as the tests use them. */
@@ -108,6 +116,7 @@ export interface CnaApi {
   shownDocument(): string | undefined;
   cancelRuns(): number;
   stopEngine(): Promise<void>;
+  activityDecorations(uri: string): { text: string; score: number; line: number; character: number }[];
 }
 
 /** The extension's API, activating it if needed. */

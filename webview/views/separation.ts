@@ -22,6 +22,8 @@ interface NeuronPoint {
 export interface SeparationOptions {
   logScale: boolean;
   compact: boolean;
+  /** A click on a circuit neuron (opens its page). */
+  onNeuron?: (n: { layer: number; index: number }) => void;
 }
 
 export interface Rendered {
@@ -237,6 +239,12 @@ export function renderSeparation(host: HTMLElement, a: AttributionView, p: Palet
       animation: false,
       layout: { padding: { top: 4, right: 8 } },
       interaction: { mode: 'nearest', intersect: true },
+      onClick: (_e, elements) => {
+        // Datasets 2 and 3 are the circuit (positive and negative delta).
+        const hit = elements.find((h) => h.datasetIndex === 2 || h.datasetIndex === 3);
+        const point = hit && (hit.datasetIndex === 2 ? positive : negative)[hit.index];
+        if (point && o.onNeuron) o.onNeuron({ layer: point.layer, index: point.index });
+      },
       scales: {
         x: {
           type: 'linear',

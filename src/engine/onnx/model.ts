@@ -6,7 +6,7 @@
  *
  * Field numbers follow onnx/onnx.proto3.
  */
-import { Chunks, RawField, WIRE_LEN, WIRE_VARINT, decodeString, parseFields, readPackedVarints } from './wire';
+import { Chunks, RawField, WIRE_I32, WIRE_LEN, WIRE_VARINT, decodeString, parseFields, readPackedVarints } from './wire';
 
 export const ELEM_TYPES: Record<number, string> = {
   1: 'float32',
@@ -165,6 +165,12 @@ export class AttributeView {
 
   get ints(): number[] {
     return readPackedVarints(this.fields, 8);
+  }
+
+  /** Field 2 `f` (a 4-byte little-endian float), e.g. Gemm's alpha. */
+  get float(): number | undefined {
+    const f = this.fields.find((x) => x.num === 2 && x.wire === WIRE_I32);
+    return f ? new DataView(this.bytes.buffer, this.bytes.byteOffset + f.end - 4, 4).getFloat32(0, true) : undefined;
   }
 
   get dirty(): boolean {

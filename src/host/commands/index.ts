@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import { reportError, type CnaContext } from '../context';
 import { runAttributionCommand } from './attribution';
 import { openChartPanelCommand, revealPairInChartCommand } from './chart';
+import { compareCircuitsCommand } from './compare';
+import { showCircuitActivityCommand } from './activity';
 import { exportCircuitCommand } from './exportCircuit';
+import { showNeuronCommand } from './neuron';
 import { showLogsCommand } from './logs';
 import { openExampleCommand } from './openExample';
 import { selectModelCommand } from './selectModel';
@@ -21,6 +24,9 @@ const COMMANDS: Record<string, [CommandFactory, string]> = {
   'cna.exportCircuit': [exportCircuitCommand, 'Export Circuit'],
   'cna.showLogs': [showLogsCommand, 'Show Logs'],
   'cna.openExample': [openExampleCommand, 'Open Example'],
+  'cna.showCircuitActivity': [showCircuitActivityCommand, 'Show Circuit Activity'],
+  'cna.showNeuron': [showNeuronCommand, 'Show Neuron'],
+  'cna.compareCircuits': [compareCircuitsCommand, 'Compare Circuits'],
   // Internal (CodeLens click); hidden from the palette in package.json.
   'cna.revealPairInChart': [revealPairInChartCommand, 'Reveal Pair in Chart'],
 };

@@ -10,7 +10,7 @@ function capture() {
 }
 
 test('every command answers --help with its usage and exit 0, without running', async () => {
-  assert.deepEqual(Object.keys(commands).sort(), ['activations', 'attribute', 'generate', 'inspect', 'lint', 'reproduce', 'sweep']);
+  assert.deepEqual(Object.keys(commands).sort(), ['activations', 'attribute', 'compare', 'generate', 'inspect', 'lint', 'neuron', 'reproduce', 'sweep']);
   for (const [name, command] of Object.entries(commands)) {
     const c = capture();
     assert.equal(await main([name, '--help'], c.io), 0, name);

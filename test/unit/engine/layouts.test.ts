@@ -3,39 +3,15 @@
 // test/fixtures and checked against its plain TypeScript forward pass (test/fixtures/reference-forward.ts).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { makeTinyModel, buildTinyOnnx, type Layout, type Quant, type TinyModel } from '../../fixtures/tiny-llama';
+import { makeTinyModel, type Layout, type Quant, type TinyModel } from '../../fixtures/tiny-llama';
+import { writeTinyFolder } from '../../fixtures/tiny-llama-folder';
 import { referenceForward } from '../../fixtures/reference-forward';
 import { captureTokenBatches } from '../../../src/engine/capture';
 import { generateBatch } from '../../../src/engine/generate';
 import { loadModel, type EngineModel } from '../../../src/engine/session';
 
-const TOKENIZER = path.join(__dirname, '..', '..', '..', '..', 'test', 'unit', 'engine', 'fixtures', 'chatml');
-
 async function engineFor(m: TinyModel): Promise<EngineModel> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cna-layout-'));
-  const built = buildTinyOnnx(m);
-  fs.writeFileSync(path.join(dir, 'model.onnx'), built.bytes);
-  for (const [name, data] of built.files) fs.writeFileSync(path.join(dir, name), data);
-  for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(TOKENIZER, f), path.join(dir, f));
-  const c = m.cfg;
-  fs.writeFileSync(
-    path.join(dir, 'config.json'),
-    JSON.stringify({
-      architectures: ['LlamaForCausalLM'],
-      num_hidden_layers: c.layers,
-      hidden_size: c.hidden,
-      intermediate_size: c.intermediate,
-      num_attention_heads: c.heads,
-      num_key_value_heads: c.kvHeads,
-      head_dim: c.headDim,
-      max_position_embeddings: c.maxPos,
-      vocab_size: c.vocab,
-    }),
-  );
-  return loadModel({ path: dir }, { threads: 1 });
+  return loadModel({ path: writeTinyFolder(m, 'cna-layout-') }, { threads: 1 });
 }
 
 /** Reference: one unpadded row, down_proj inputs at its last token, and logits there. */
