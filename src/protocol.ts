@@ -128,6 +128,8 @@ export interface TokenizeResult {
   counts: number[];
   /** The model's context length (max_position_embeddings), or null when config.json does not say. */
   contextLength: number | null;
+  /** Token ids of each of the request's `pieces`, encoded without special tokens. */
+  pieceIds?: number[][];
 }
 
 export interface EngineResults {
@@ -141,7 +143,12 @@ export interface EngineResults {
 export interface RequestBodies {
   inspect: { model: ModelRef };
   /** Reads only the model's tokenizer (no ONNX session), and runs ahead of queued forward passes. */
-  tokenize: { model: ModelRef; prompts: PromptSpec[] };
+  tokenize: {
+    model: ModelRef;
+    prompts: PromptSpec[];
+    /** Bare texts to encode as they would continue a prompt (e.g. answer letters), no special tokens added. */
+    pieces?: string[];
+  };
   activations: { model: ModelRef; prompt: PromptSpec };
   generate: { model: ModelRef; rows: GenerateRow[]; maxNewTokens?: number; batchSize?: number };
   /** Generic streaming capture for discovery and evaluation: one `capture` event per batch. */

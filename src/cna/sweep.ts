@@ -4,6 +4,7 @@
  */
 import { UserError } from '../errors';
 import { parseNumberList } from '../pairs/directives';
+import type { CapabilityPoint } from './capability';
 import { meanFirstTokenKL } from './kl';
 import { quality } from './quality';
 import { RefusalDetector, refusalRate } from './refusal';
@@ -35,6 +36,8 @@ export interface SweepPoint {
   kl: number | null;
   /** Number of answers scored. */
   n: number;
+  /** Multiple-choice accuracy at this multiplier (`--capability mmlu`). */
+  capability?: CapabilityPoint;
 }
 
 export function sweepPoint(run: SweepRun, detector: RefusalDetector): SweepPoint {

@@ -71,6 +71,7 @@ export class EngineService {
     try {
       const { tokenizer, contextLength } = this.tokenizerFor(req.model);
       const result: TokenizeResult = { counts: req.prompts.map((p: PromptSpec) => tokenizer.encodePrompt(p).length), contextLength };
+      if (req.pieces) result.pieceIds = req.pieces.map((text) => tokenizer.encode(text, false));
       this.post({ type: 'result', id: req.id, request: 'tokenize', result });
     } catch (err) {
       this.post({ type: 'error', id: req.id, error: toEngineError(err) });

@@ -19,6 +19,7 @@ import { sweepPoint, type SweepPoint } from '../cna/sweep';
 import { UserError } from '../errors';
 import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
 import { checkPromptLengths, promptSpec, rowsOf, runAttribute, runHeader, type AttributeOptions, type AttributeResult } from './attribute';
+import { MMLU_SHOTS, runCapability, type CapabilityName } from './capability';
 import { circuitForModel, type CircuitFile } from './circuitFile';
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
@@ -53,6 +54,10 @@ export interface SweepOptions {
   /** Tokens per answer (default 150). */
   maxNewTokens?: number;
   batchSize?: number;
+  /** A multiple-choice check scored at every multiplier (src/jobs/capability.ts). */
+  capability?: CapabilityName;
+  /** Only the first N capability questions (quick looks; default all). */
+  capabilityLimit?: number;
 }
 
 export type CaaPoint = Omit<SweepPoint, 'multiplier'> & { alpha: number };
@@ -86,6 +91,8 @@ export interface SweepResult {
     control: 'random' | 'none';
     seed: number;
     alphas?: number[];
+    /** The capability check and its question count, when one ran. */
+    capability?: { name: CapabilityName; questions: number; shots: number[] };
   };
   points: SweepPoint[];
   control: SweepPoint[];
@@ -95,7 +102,7 @@ export interface SweepResult {
   samples: SweepSample[];
   /** When the sweep ran attribute itself: its result (also written by --out). */
   attribute?: AttributeResult;
-  timings: { generateMs: number; klMs: number; caaVectorsMs: number; totalMs: number };
+  timings: { generateMs: number; klMs: number; caaVectorsMs: number; capabilityMs?: number; totalMs: number };
 }
 
 /**
@@ -212,6 +219,17 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
     answers[v].forEach((answer, p) => samples.push({ kind, multiplier, prompt: evaluation.prompts[p], answer, refused: detector.isRefusal(answer) }));
   };
   const points = multipliers.map((m, i) => point(circuitIdx[i], m));
+  // Multiple choice at each multiplier of the circuit: forward passes only.
+  const capability = opts.capability
+    ? await runCapability(ctx, {
+        name: opts.capability,
+        header: pairs.header,
+        variants: multipliers.map((m, i) => ({ multiplier: m, steering: variants[circuitIdx[i]].steering })),
+        limit: opts.capabilityLimit,
+        batchSize: opts.batchSize,
+      })
+    : undefined;
+  capability?.points.forEach((c, i) => (points[i].capability = c));
   multipliers.forEach((m, i) => addSamples('circuit', circuitIdx[i], m));
   const control = controlIdx.map((v, i) => point(v, multipliers[i]));
   controlIdx.forEach((v, i) => addSamples('control', v, multipliers[i]));
@@ -240,6 +258,7 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
       control: controlKind,
       seed,
       ...(alphas ? { alphas } : {}),
+      ...(capability && opts.capability ? { capability: { name: opts.capability, questions: capability.questions, shots: [...MMLU_SHOTS] } } : {}),
     },
     points,
     control,
@@ -247,7 +266,7 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
     ...(caa ? { caa } : {}),
     samples,
     ...(attribute ? { attribute } : {}),
-    timings: { generateMs, klMs, caaVectorsMs, totalMs: performance.now() - start },
+    timings: { generateMs, klMs, caaVectorsMs, ...(capability ? { capabilityMs: capability.ms } : {}), totalMs: performance.now() - start },
   };
   return result;
 }

@@ -28,23 +28,25 @@ function parseCsv(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') (row.push(field), (field = ''));
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
+      (row.push(field), rows.push(row), (row = []), (field = ''));
     } else field += c;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
   return rows;
 }
 const cell = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const csv = (rows) => rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
 
-const files = git(mmluGit, 'ls-tree', '--name-only', `${MMLU_COMMIT}:data/test`).split('\n').filter((f) => f.endsWith('_test.csv'));
+const files = git(mmluGit, 'ls-tree', '--name-only', `${MMLU_COMMIT}:data/test`)
+  .split('\n')
+  .filter((f) => f.endsWith('_test.csv'));
 const subjects = files.map((f) => f.replace(/_test\.csv$/, '')).sort();
 const header = ['subject', 'question', 'A', 'B', 'C', 'D', 'answer'];
 const test = [header];
