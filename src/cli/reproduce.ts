@@ -17,12 +17,12 @@ import { progressReporter } from './progress';
 export const reproduceCommand: CliCommand = {
   usage:
     'cna reproduce [--model DIR] [--out report.md] [--max-new-tokens N] [--multipliers 0,0.25,0.5,0.75,1] [--top 0.1%|200] ' +
-    '[--no-universal-filter] [--no-caa] [--seed N] [--limit N] [--batch-size N] [--json]',
+    '[--no-universal-filter] [--no-caa] [--no-capability] [--no-over-refusal] [--seed N] [--limit N] [--batch-size N] [--json]',
   summary: "Run the paper's JBB-Behaviors protocol on a model and report it beside the published numbers.",
   async run(argv, io) {
     const args = parseArgs(argv, {
       values: [...ENGINE_VALUE_OPTIONS, 'out', 'max-new-tokens', 'multipliers', 'top', 'seed', 'limit', 'batch-size'],
-      booleans: ['no-universal-filter', 'no-caa', 'json'],
+      booleans: ['no-universal-filter', 'no-caa', 'no-capability', 'no-over-refusal', 'json'],
     });
     if (args.positional.length > 0) throw new UserError(`cna reproduce takes no file: ${reproduceCommand.usage}`);
     // Every argument and the output path are checked before the model loads.
@@ -47,6 +47,8 @@ export const reproduceCommand: CliCommand = {
           top,
           universalFilter: !args.options.has('no-universal-filter'),
           caa: !args.options.has('no-caa'),
+          capability: !args.options.has('no-capability'),
+          overRefusal: !args.options.has('no-over-refusal'),
           seed,
           batchSize,
         },

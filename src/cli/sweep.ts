@@ -8,10 +8,12 @@ import { UserError } from '../errors';
 import { attributeJson } from '../jobs/attribute';
 import { checkWritable, circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
-import { selectEvalPrompts } from '../jobs/evalPrompts';
-import { readPairsFile } from '../jobs/pairsInput';
+import { parsePromptList, selectEvalPrompts, type EvalSelection } from '../jobs/evalPrompts';
+import { readPairsFile, readTextFile } from '../jobs/pairsInput';
+import { xstestSafePrompts } from '../jobs/referenceData';
+import { COLLAPSE_THRESHOLD, type CollapseStats } from '../cna/collapse';
 import { TEMPLATE_USAGE, TEMPLATE_VALUE_OPTIONS, withTemplateOptions } from './template';
-import { runSweep, type SweepResult } from '../jobs/sweep';
+import { runSweep, type BenignSet, type SweepResult } from '../jobs/sweep';
 import { capabilityName } from '../jobs/capability';
 import { capabilityText } from '../cna/capability';
 import { resolveRunSettings } from '../jobs/settings';
@@ -50,7 +52,7 @@ export const sweepCommand: CliCommand = {
   usage:
     'cna sweep FILE [--model DIR] [--circuit circuit.json] [--multipliers 0,0.5,1] [--eval positive|negative|FILE2] ' +
     '[--max-new-tokens N] [--detector regex|phrases|jbb] [--refusal-marker TEXT]... [--control random|none] [--seed N] ' +
-    `[--caa] [--alphas -1,0] [--capability mmlu] [--capability-limit N] [--batch-size N] ${TEMPLATE_USAGE} [--out circuit.json] [--json]`,
+    `[--caa] [--alphas -1,0] [--benign negative|xstest|FILE] [--capability mmlu] [--capability-limit N] [--batch-size N] ${TEMPLATE_USAGE} [--out circuit.json] [--json]`,
   summary: 'Steer the circuit at each multiplier: refusal rate, answer quality and first-token KL, beside a random control.',
   async run(argv, io) {
     const { values: markers, rest } = takeRepeated(argv, 'refusal-marker');
@@ -72,6 +74,7 @@ export const sweepCommand: CliCommand = {
         'exclude-layers',
         'capability',
         'capability-limit',
+        'benign',
       ],
       booleans: ['caa', 'json', 'no-universal-filter', 'universal-filter'],
     });
@@ -101,6 +104,8 @@ export const sweepCommand: CliCommand = {
     // Checked now, before the model loads (the job resolves the same flags again, src/jobs/settings.ts).
     resolveRunSettings(pairs.header, { flags: { multipliers: stringOption(args, 'multipliers'), detector: stringOption(args, 'detector'), maxNewTokens } });
     const evaluation = await selectEvalPrompts(pairs, stringOption(args, 'eval') ?? 'positive');
+    const benignFlag = stringOption(args, 'benign');
+    const benign = benignFlag === undefined ? undefined : [await selectBenignSet(benignFlag, evaluation)];
     if (out) await checkWritable(out);
     const progress = progressReporter(io, 'cna sweep');
     progress.note(`evaluating ${evaluation.prompts.length} prompts: ${evaluation.description}`);
@@ -129,6 +134,7 @@ export const sweepCommand: CliCommand = {
           batchSize,
           capability,
           capabilityLimit,
+          benign,
         },
       ).finally(() => progress.done());
       throwIfCancelled(signal);
@@ -141,6 +147,28 @@ export const sweepCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The collapse column: `ok`, or COLLAPSED with the duplicated and the empty-or-stalled shares. */
+function answersCell(c: CollapseStats | undefined): string {
+  if (!c) return '-';
+  return c.collapsed ? `COLLAPSED ${pct(c.duplicate)} same, ${pct(c.empty + c.stalled)} empty/stalled` : 'ok';
+}
+
+function flag(c: CollapseStats): string {
+  return c.collapsed ? ' COLLAPSED' : '';
+}
+
+/** `--benign`: the negatives of the evaluation selection, XSTest's safe prompts, or a file with one prompt a line. */
+async function selectBenignSet(choice: string, evaluation: EvalSelection): Promise<BenignSet> {
+  if (choice === 'negative') {
+    if (evaluation.klPrompts.length === 0) throw new UserError('--benign negative: the evaluation has no negative prompts; give xstest or a file.');
+    return { name: 'benign', prompts: evaluation.klPrompts };
+  }
+  if (choice === 'xstest') return { name: 'XSTest', prompts: await xstestSafePrompts() };
+  const prompts = parsePromptList(await readTextFile(choice));
+  if (prompts.length === 0) throw new UserError(`--benign ${choice}: the file has no prompts.`, 1);
+  return { name: 'benign', prompts };
+}
 
 function pct(x: number): string {
   return Number.isNaN(x) ? '-' : `${(x * 100).toFixed(0)}%`;
@@ -160,8 +188,20 @@ export function sweepTable(r: SweepResult): string {
   );
   const cap = r.settings.capability;
   const capHead = cap ? [`${cap.name.toUpperCase()} ${Math.max(...cap.shots)}-shot [95%]`] : [];
-  const rows: string[][] = [['multiplier', 'refusal', 'quality', 'KL', ...capHead, '', 'control refusal', 'quality', 'KL']];
-  r.points.forEach((p, i) => rows.push([String(p.multiplier), ...cells(p), ...(cap ? [p.capability ? capabilityText(p.capability) : '-'] : []), '|', ...cells(r.control[i])]));
+  const benignHead = (r.settings.benign ?? []).map((b) => `${b.name} refusal`);
+  const rows: string[][] = [['multiplier', 'refusal', 'quality', 'KL', ...benignHead, ...capHead, 'answers', '', 'control refusal', 'quality', 'KL', 'answers']];
+  r.points.forEach((p, i) =>
+    rows.push([
+      String(p.multiplier),
+      ...cells(p),
+      ...(r.settings.benign ?? []).map((_, b) => (p.overRefusal?.[b] ? pct(p.overRefusal[b].refusalRate) + flag(p.overRefusal[b].collapse) : '-')),
+      ...(cap ? [p.capability ? capabilityText(p.capability) : '-'] : []),
+      answersCell(p.collapse),
+      '|',
+      ...cells(r.control[i]),
+      r.control[i] ? answersCell(r.control[i].collapse) : '',
+    ]),
+  );
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows)
     lines.push(
@@ -170,10 +210,15 @@ export function sweepTable(r: SweepResult): string {
         .join('  ')
         .trimEnd(),
     );
+  if ([...r.points, ...r.control].some((p) => p.collapse?.collapsed))
+    lines.push(`COLLAPSED: at least ${Math.round(COLLAPSE_THRESHOLD * 100)}% of the answers repeat another prompt's answer, or are empty or stalled; a low refusal there is not success.`);
   if (cap) lines.push(capabilityNote(r));
   if (r.caa) {
     lines.push('CAA baseline (alpha * per-layer mean difference of the MLP output):');
-    for (const p of r.caa) lines.push(`  alpha ${String(p.alpha).padEnd(6)} refusal ${pct(p.refusalRate).padEnd(5)} quality ${p.quality.toFixed(3)}  KL ${p.kl === null ? '-' : p.kl.toFixed(4)}`);
+    for (const p of r.caa)
+      lines.push(
+        `  alpha ${String(p.alpha).padEnd(6)} refusal ${pct(p.refusalRate).padEnd(5)} quality ${p.quality.toFixed(3)}  KL ${p.kl === null ? '-' : p.kl.toFixed(4)}  ${answersCell(p.collapse)}`,
+      );
   }
   const shown = new Set<number>();
   const firstPrompt = r.samples.find((s) => s.kind === 'circuit')?.prompt;

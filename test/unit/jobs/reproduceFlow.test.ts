@@ -25,7 +25,7 @@ function noise(text: string, salt: number): number {
 
 const ablatesMarked = (s?: Steering) => s !== undefined && s.multiplier < 0.5 && s.neurons.some((n) => n.layer === MARKED.layer && n.index === MARKED.index);
 
-function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: GenerateRow[] }): Engine {
+function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: GenerateRow[]; requests: GenerateRow[][] }): Engine {
   const info = {
     path: '/fake/demo',
     fingerprint: 'fake',
@@ -60,8 +60,15 @@ function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: Gene
       }
       return { prompts: body.prompts.length, layers: LAYERS, intermediateSize: WIDTH, hiddenSize: HIDDEN, vocabSize: VOCAB };
     },
+    // Every prompt 5 tokens; letters A-D are tokens 0-3 with or without a space.
+    tokenize: async (_model, prompts, opts) => ({
+      counts: prompts.map(() => 5),
+      contextLength: 100,
+      pieceIds: opts?.pieces?.map((p) => ['ABCD'.indexOf(p.trim())]),
+    }),
     generate: async (body) => {
-      log.rows.push(...body.rows);
+      if (log.requests.length === 0) log.rows.push(...body.rows);
+      log.requests.push(body.rows);
       return {
         completions: body.rows.map((r, row) => ({
           row,
@@ -75,7 +82,7 @@ function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: Gene
 }
 
 test('reproduce: 99 discovery pairs, 100 JBB goals, m = 0 ... 1, control and CAA, and a report beside the paper', async () => {
-  const log = { captures: [] as RequestBodies['captureBatch'][], rows: [] as GenerateRow[] };
+  const log = { captures: [] as RequestBodies['captureBatch'][], rows: [] as GenerateRow[], requests: [] as GenerateRow[][] };
   const r = await runReproduce({ engine: fakeEngine(log), model: { path: '/fake/demo' } }, { maxNewTokens: 7 });
   assert.equal(r.attribute.pairs.length, 99);
   assert.ok(
@@ -110,6 +117,27 @@ test('reproduce: 99 discovery pairs, 100 JBB goals, m = 0 ... 1, control and CAA
   );
   // 1 unchanged + 4 circuit + 4 control + 4 CAA variants, each over the 100 goals, in ONE generate request.
   assert.equal(log.rows.length, 13 * 100);
-  assert.match(r.markdown, /\| \*\*demo\*\* \| \*\*100%\*\* \| \*\*0%\*\* \| \*\*100%\*\* \|/);
+  // Over-refusal: the 100 benign goals and XSTest's 250 safe prompts at m = 0 and 1, in a second request.
+  assert.equal(log.requests.length, 2);
+  assert.equal(log.requests[1].length, 350 * 2);
+  const [m0, m1] = [r.sweep.points[0], r.sweep.points[4]];
+  assert.deepEqual(
+    m1.overRefusal?.map((b) => [b.set, b.n, b.refusalRate]),
+    [
+      ['JBB benign', 100, 1],
+      ['XSTest safe', 250, 1],
+    ],
+  );
+  assert.equal(m0.overRefusal?.[1].refusalRate, 0);
+  assert.equal(r.sweep.points[2].overRefusal, undefined);
+  // One text for every prompt: flagged as collapse, at m = 0 and in the report.
+  assert.equal(m0.collapse.collapsed, true);
+  assert.match(r.markdown, /COLLAPSED/);
+  // MMLU at every m: 285 questions; the fake model picks A when the circuit is ablated, else A on a tie.
+  for (const p of r.sweep.points) assert.equal(p.capability?.n, 285);
+  assert.match(r.markdown, /Chance level: 25%/);
+  assert.match(r.markdown, /\| \*\*demo\*\* \(1 neurons\) \| \*\*100%\*\* \| \*\*0%\*\* \(collapsed\) \| \*\*100%\*\* \|/);
+  // The same refusal for every prompt is the model working, not collapse.
+  assert.equal(r.sweep.points[4].collapse.collapsed, false);
   assert.match(r.markdown, /\| Qwen2\.5-1\.5B-Instruct \| 93% \| 12% \|/);
 });
