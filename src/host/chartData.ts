@@ -47,7 +47,16 @@ function label(pair: Pair | undefined): string | undefined {
 }
 
 export function sweepForChart(r: SweepResult): SweepChart {
-  const point = (p: SweepResult['points'][number]) => ({ multiplier: p.multiplier, refusalRate: p.refusalRate, quality: p.quality, kl: p.kl ?? 0, n: p.n });
+  const point = (p: SweepResult['points'][number]) => ({
+    multiplier: p.multiplier,
+    refusalRate: p.refusalRate,
+    quality: p.quality,
+    kl: p.kl ?? 0,
+    n: p.n,
+    ...(p.capability && !Number.isNaN(p.capability.accuracy) ? { capability: p.capability.accuracy } : {}),
+    ...(p.overRefusal?.length ? { overRefusal: p.overRefusal.reduce((s, b) => s + b.refusalRate * b.n, 0) / p.overRefusal.reduce((s, b) => s + b.n, 0) } : {}),
+    ...(p.collapse?.collapsed ? { collapsed: true } : {}),
+  });
   return {
     points: r.points.map(point),
     control: r.control.map(point),

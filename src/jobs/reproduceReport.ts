@@ -9,6 +9,8 @@ import type { CollapseStats } from '../cna/collapse';
 import type { AttributeResult } from './attribute';
 import type { SweepPoint } from '../cna/sweep';
 import type { CaaPoint, SweepResult } from './sweep';
+import { BEHAVIOUR_CHANGE_POINTS } from '../cna/modelPairs';
+import type { ModelComparison } from './reproduceModels';
 
 /** docs/method.md, "Published results": refusal on the 100 JBB harmful goals before (m = 1) and after (m = 0). */
 export const PUBLISHED: readonly { model: string; before: number; after: number }[] = [
@@ -81,6 +83,33 @@ export function ourRow(r: ReportInput): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** The base/instruct section of a multi-model report: circuit overlap by layer, and the base steered. */
+export function renderComparison(c: ModelComparison): string[] {
+  const out: string[] = [`### ${c.base} and ${c.instruct}`, ''];
+  if (c.overlap) {
+    out.push(
+      `Their circuits share ${c.overlap.shared} neurons (Jaccard ${c.overlap.jaccard.toFixed(3)}); the paper: base models hold similar late-layer neurons.`,
+      '',
+      `| layer | ${c.base} | ${c.instruct} | shared |`,
+      '|---|---|---|---|',
+      ...c.overlap.layers.map((l) => `| ${l.layer} | ${l.base} | ${l.instruct} | ${l.shared} |`),
+      '',
+    );
+  } else {
+    out.push('Their architectures differ (layers or MLP width), so their neurons cannot be compared.', '');
+  }
+  const b = c.baseSteering;
+  out.push(
+    `Steering ${c.base} with its own circuit: refusal ${pct(b.refusalBefore)} at m = 1, ${pct(b.refusalAfter)} at m = 0; ` +
+      `${pct(b.changedAnswers)} of its answers change (first-token KL ${klText(b.kl)}). ` +
+      (b.behaviourChanges
+        ? `**Behaviour changes**: refusal moves by more than ${BEHAVIOUR_CHANGE_POINTS} points.`
+        : `Behaviour does not change (refusal moves by ${BEHAVIOUR_CHANGE_POINTS} points or less${b.changedAnswers > 0 ? '; the content does' : ''}), as the paper found for base models.`),
+    '',
+  );
+  return out;
+}
+
 function signedPoints(x: number): string {
   const v = Math.round(x * 100);
   return `${v > 0 ? '+' : ''}${v} points`;
@@ -111,6 +140,7 @@ export function renderReproduceReport(r: ReportInput): string {
 
 /** Several models of one run (`cna reproduce --model A --model B`): one table, then each model's sections. */
 export function renderMultiReport(models: readonly ReportInput[], comparisons: readonly string[]): string {
+  if (models.length === 1 && comparisons.length === 0) return renderReproduceReport(models[0]);
   const out: string[] = [];
   out.push(`# CNA on ${models.length} models: the paper's JBB-Behaviors protocol`, '');
   if (models[0]) out.push(protocolNote(models[0]), '');
