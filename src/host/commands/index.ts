@@ -6,6 +6,7 @@ import { openChartPanelCommand, revealPairInChartCommand } from './chart';
 import { exportCircuitCommand } from './exportCircuit';
 import { showLogsCommand } from './logs';
 import { openExampleCommand } from './openExample';
+import { reproduceModelsCommand } from './reproduce';
 import { selectModelCommand } from './selectModel';
 import { steerCommand } from './steer';
 import { sweepCommand } from './sweep';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, [CommandFactory, string]> = {
   'cna.exportCircuit': [exportCircuitCommand, 'Export Circuit'],
   'cna.showLogs': [showLogsCommand, 'Show Logs'],
   'cna.openExample': [openExampleCommand, 'Open Example'],
+  'cna.reproduceModels': [reproduceModelsCommand, 'Reproduce the Paper on Models'],
   // Internal (CodeLens click); hidden from the palette in package.json.
   'cna.revealPairInChart': [revealPairInChartCommand, 'Reveal Pair in Chart'],
 };

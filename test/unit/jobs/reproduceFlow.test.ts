@@ -4,9 +4,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Engine } from '../../../src/jobs/context';
 import { runReproduce } from '../../../src/jobs/reproduce';
+import { reproduceHtml } from '../../../src/jobs/reproduceHtml';
+import { runReproduceModels } from '../../../src/jobs/reproduceModels';
 import type { CaptureBatch, GenerateRow, InspectResult, RequestBodies, Steering } from '../../../src/protocol';
 import { REPO } from './tiny';
 
@@ -35,7 +38,7 @@ function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: Gene
     hiddenSize: HIDDEN,
   } as InspectResult;
   return {
-    inspect: async () => info,
+    inspect: async (model) => ({ ...info, path: model.path }),
     forEachActivation: async (body, onBatch) => {
       log.captures.push(body);
       for (let first = 0; first < body.prompts.length; first += 8) {
@@ -140,4 +143,61 @@ test('reproduce: 99 discovery pairs, 100 JBB goals, m = 0 ... 1, control and CAA
   // The same refusal for every prompt is the model working, not collapse.
   assert.equal(r.sweep.points[4].collapse.collapsed, false);
   assert.match(r.markdown, /\| Qwen2\.5-1\.5B-Instruct \| 93% \| 12% \|/);
+});
+
+test('several models: one report, base/instruct comparison, results cached per model so a rerun resumes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cna-reproduce-cache-'));
+  const models = [{ path: '/fake/demo-base' }, { path: '/fake/demo-instruct' }];
+  const opts = { maxNewTokens: 7, limit: 4, cacheDir: dir };
+  // The first run stops in the second model (as a Ctrl-C would): the first model's result is kept.
+  const log = { captures: [] as RequestBodies['captureBatch'][], rows: [] as GenerateRow[], requests: [] as GenerateRow[][] };
+  const engine = fakeEngine(log);
+  let calls = 0;
+  const failing: Engine = {
+    ...engine,
+    generate: async (body, o) => {
+      if (body.model.path === '/fake/demo-instruct') throw new Error('interrupted');
+      calls++;
+      return engine.generate(body, o);
+    },
+  };
+  await assert.rejects(runReproduceModels({ engine: failing }, models, opts), /interrupted/);
+  assert.equal(fs.readdirSync(dir).length, 1);
+  // The rerun takes the first model from the cache and runs only the second.
+  const seen: string[] = [];
+  const counting: Engine = {
+    ...engine,
+    generate: async (body, o) => {
+      seen.push(body.model.path);
+      return engine.generate(body, o);
+    },
+  };
+  const notes: string[] = [];
+  const stages = new Set<string>();
+  const r = await runReproduceModels({ engine: counting, onNote: (m) => notes.push(m), onProgress: (p) => stages.add(p.stage.split(':')[0]) }, models, opts);
+  assert.ok(calls > 0);
+  assert.deepEqual([...new Set(seen)], ['/fake/demo-instruct']);
+  assert.deepEqual(r.cached, ['demo-base']);
+  assert.ok(notes.some((n) => /model 1\/2 demo-base: results from the cache/.test(n)));
+  assert.deepEqual([...stages], ['model 2/2 demo-instruct']);
+  assert.equal(r.comparisons.length, 1);
+  assert.equal(r.comparisons[0].base, 'demo-base');
+  assert.ok(r.comparisons[0].overlap && r.comparisons[0].overlap.shared > 0);
+  assert.match(r.markdown, /# CNA on 2 models/);
+  assert.match(r.markdown, /\| \*\*demo-base\*\* \(/);
+  assert.match(r.markdown, /\| \*\*demo-instruct\*\* \(/);
+  assert.match(r.markdown, /### demo-base and demo-instruct/);
+  assert.match(r.markdown, /Steering demo-base with its own circuit/);
+  // Other settings are another cache entry: nothing is reused.
+  seen.length = 0;
+  const other = await runReproduceModels({ engine: counting }, models, { ...opts, seed: 5 });
+  assert.deepEqual(other.cached, []);
+  assert.deepEqual([...new Set(seen)], ['/fake/demo-base', '/fake/demo-instruct']);
+  // The HTML report: self-contained (no network), one chart per model, the tables as HTML.
+  const html = await reproduceHtml(r);
+  assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!aclanthology)[^\s"']*\.(js|css)/);
+  assert.equal((html.match(/class="cna-chart"/g) ?? []).length, 2);
+  assert.match(html, /<table>/);
+  assert.match(html, /<strong>demo-base<\/strong>/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
