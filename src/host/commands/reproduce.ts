@@ -14,9 +14,22 @@ import { runReproduceModels } from '../../jobs/reproduceModels';
 import { runWithProgress } from '../context';
 import type { CommandFactory } from './types';
 
-/** Folders from the arguments (paths or URIs, for tests and other extensions), else a picker. */
+/** What tests and other extensions may pass instead of picking: the folders, and a smaller run. */
+interface ReproduceArgs {
+  models: (string | vscode.Uri)[];
+  /** Only the first N goals, XSTest prompts and MMLU questions (quick looks). */
+  limit?: number;
+  maxNewTokens?: number;
+}
+
+function isReproduceArgs(arg: unknown): arg is ReproduceArgs {
+  return !!arg && typeof arg === 'object' && Array.isArray((arg as ReproduceArgs).models);
+}
+
+/** Folders from the arguments (paths or URIs), else a picker. */
 async function modelFolders(arg: unknown): Promise<string[] | undefined> {
-  if (Array.isArray(arg) && arg.length > 0) return arg.map((a) => (a instanceof vscode.Uri ? a.fsPath : String(a)));
+  const given = isReproduceArgs(arg) ? arg.models : arg;
+  if (Array.isArray(given) && given.length > 0) return given.map((a) => (a instanceof vscode.Uri ? a.fsPath : String(a)));
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: false,
@@ -38,7 +51,7 @@ export const reproduceModelsCommand: CommandFactory = (ctx) => async (arg) => {
       runReproduceModels(
         { engine, signal, onProgress: progress, onNote: (m) => ctx.log.info(m) },
         folders.map((p) => ({ path: p })),
-        { cacheDir: path.join(outDir, '.cna-reproduce-cache') },
+        { cacheDir: path.join(outDir, '.cna-reproduce-cache'), ...(isReproduceArgs(arg) ? { limit: arg.limit, maxNewTokens: arg.maxNewTokens } : {}) },
       ),
     );
     if (signal.aborted) throw new CancelledError();
