@@ -151,3 +151,26 @@ test('cna sweep --capability mmlu: a column in the table and capability on every
   assert.match(bad.stderr, /--capability must be one of mmlu/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('cna sweep --benign: over-refusal on every point, an answers column, and a clear error for a missing file', async () => {
+  const dir = tempDir();
+  const file = writeFile(dir, 'small.cnapairs', SMALL_PAIRS);
+  const args = [file, '--model', FIXTURE, '--max-new-tokens', '3', '--control', 'none', '--benign', 'negative'];
+  const json = await runCli(['sweep', ...args, '--json']);
+  assert.equal(json.code, 0, json.stderr);
+  const out = JSON.parse(json.stdout) as { points: { overRefusal: { set: string; n: number; refusalRate: number; collapse: { collapsed: boolean } }[]; collapse: { duplicate: number } }[] };
+  for (const p of out.points) {
+    assert.equal(p.overRefusal.length, 1);
+    assert.equal(p.overRefusal[0].n, 2);
+    assert.ok(p.overRefusal[0].refusalRate >= 0 && p.overRefusal[0].refusalRate <= 1);
+    assert.equal(typeof p.collapse.duplicate, 'number');
+  }
+  const human = await runCli(['sweep', ...args]);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /benign refusal/);
+  assert.match(human.stdout, /answers/);
+  const missing = await runCli(['sweep', file, '--model', FIXTURE, '--benign', path.join(dir, 'nope.txt')]);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr.trim().split('\n').length, 1, missing.stderr);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
