@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Regenerates data/mmlu/ and data/xstest/ from the upstream repositories (the generated files are committed;
 // this script is only for regeneration). Usage:
-//   node tools/eval-data/make.mjs HENDRYCKS_TEST_GIT_DIR XSTEST_GIT_DIR
+//   npm run compile-tests && node tools/eval-data/make.mjs HENDRYCKS_TEST_GIT_DIR XSTEST_GIT_DIR
 // MMLU: hendrycks/test at commit 785eba5, data/dev and data/test; the subset is the first TEST_PER_SUBJECT
 // rows of each subject's test CSV (file order) and its 5 dev rows (the few-shot examples).
 // XSTest: paul-rottger/exaggerated-safety, xstest_prompts.csv, the rows labelled "safe".
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 const MMLU_COMMIT = '785eba57b455b9f9be12a0d3c1106d67274fea0e';
 const TEST_PER_SUBJECT = 5;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The project's own CSV reader (compiled by `npm run compile-tests`).
+const { parseCsv } = createRequire(import.meta.url)(join(root, 'out', 'src', 'jobs', 'referenceData.js'));
 const [mmluGit, xstestGit] = process.argv.slice(2);
 if (!mmluGit || !xstestGit) {
   console.error('usage: node tools/eval-data/make.mjs HENDRYCKS_TEST_GIT_DIR XSTEST_GIT_DIR');
@@ -20,27 +23,6 @@ if (!mmluGit || !xstestGit) {
 }
 const git = (dir, ...args) => execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
 
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      (row.push(field), rows.push(row), (row = []), (field = ''));
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) (row.push(field), rows.push(row));
-  return rows;
-}
 const cell = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 const csv = (rows) => rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
 
