@@ -53,7 +53,7 @@ export function sweepForChart(r: SweepResult): SweepChart {
     quality: p.quality,
     kl: p.kl ?? 0,
     n: p.n,
-    ...(p.capability && !Number.isNaN(p.capability.accuracy) ? { capability: p.capability.accuracy } : {}),
+    ...(p.capability && !Number.isNaN(p.capability.accuracy) ? { capability: p.capability.accuracy, capabilityChance: p.capability.chance } : {}),
     ...(p.overRefusal?.length ? { overRefusal: p.overRefusal.reduce((s, b) => s + b.refusalRate * b.n, 0) / p.overRefusal.reduce((s, b) => s + b.n, 0) } : {}),
     ...(p.collapse?.collapsed ? { collapsed: true } : {}),
   });

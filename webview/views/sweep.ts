@@ -102,17 +102,33 @@ export function renderSweep(host: HTMLElement, s: SweepChart, p: Palette, o: Swe
         false,
       ),
     );
-  const withBenign = s.points.filter((q) => q.overRefusal !== undefined);
-  if (withBenign.length > 0)
-    datasets.push(
-      line(
-        'over-refusal (benign)',
-        series(withBenign, (q) => q.overRefusal! * 100),
-        p.orange,
-        'y',
-        false,
-      ),
+  const chance = withCapability.find((q) => q.capabilityChance !== undefined)?.capabilityChance;
+  if (chance !== undefined && !o.compact) {
+    const xs = s.points.map((q) => q.multiplier);
+    const guess = line(
+      'MMLU chance',
+      [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: chance * 100 })),
+      withAlpha(p.blue, 0.6),
+      'y',
+      true,
     );
+    guess.borderDash = [2, 3];
+    guess.pointRadius = 0;
+    datasets.push(guess);
+  }
+  const withBenign = s.points.filter((q) => q.overRefusal !== undefined);
+  if (withBenign.length > 0) {
+    const benign = line(
+      'over-refusal (benign)',
+      series(withBenign, (q) => q.overRefusal! * 100),
+      p.orange,
+      'y',
+      false,
+    );
+    // Measured at some multipliers only (reproduce: m = 0 and 1): points, not a line that invents the rest.
+    if (withBenign.length < s.points.length) benign.showLine = false;
+    datasets.push(benign);
+  }
   if (s.control.length)
     datasets.push(
       line(
