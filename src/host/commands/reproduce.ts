@@ -11,7 +11,7 @@ import { CancelledError } from '../../errors';
 import { writeFileAtomic } from '../../jobs/circuitFile';
 import { reproduceHtml } from '../../jobs/reproduceHtml';
 import { runReproduceModels } from '../../jobs/reproduceModels';
-import { runWithProgress } from '../context';
+import { requireTrust, runWithProgress } from '../context';
 import type { CommandFactory } from './types';
 
 /** What tests and other extensions may pass instead of picking: the folders, and a smaller run. */
@@ -41,6 +41,7 @@ async function modelFolders(arg: unknown): Promise<string[] | undefined> {
 }
 
 export const reproduceModelsCommand: CommandFactory = (ctx) => async (arg) => {
+  requireTrust('Reproduce the Paper on Models');
   const folders = await modelFolders(arg);
   if (!folders || folders.length === 0) return undefined;
   const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
