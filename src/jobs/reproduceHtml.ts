@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { sweepForChart } from '../host/chartData';
+import { sweepForChart } from './sweepChart';
 import { markdownToHtml } from './markdownHtml';
 import { packageRoot } from './packageRoot';
 import type { ReproduceResult } from './reproduce';
