@@ -38,6 +38,8 @@ if (existsSync('webview/main.ts')) {
     logLevel: 'info',
     metafile: true,
   });
+  // The HTML report's charts (inlined into the report, src/jobs/reproduceHtml.ts).
+  builds.push({ ...builds[builds.length - 1], entryPoints: ['webview/report.ts'], outfile: 'dist/report.js', sourcemap: false, minify: true });
 }
 
 if (watch) {

@@ -6,7 +6,8 @@
 // state restore, no console errors and no CSP violations. Screenshots go to test-results/.
 // Needs `npm run build` first (dist/webview.js). Prints (does not assert) the separation render time.
 import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve, extname } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -389,6 +390,44 @@ try {
       check('side view: Open charts posts openPanel', true);
     }
     await side.close();
+  }
+
+  // The HTML report of `cna reproduce --html` (src/jobs/reproduceHtml.ts, bundled here as a CommonJS file in out/
+  // so that it finds the package root): offline, its inlined script draws one chart per model.
+  {
+    const bundle = await esbuild.build({ entryPoints: [join(root, 'src/jobs/reproduceHtml.ts')], bundle: true, write: false, format: 'cjs', platform: 'node', target: 'node20' });
+    mkdirSync(join(root, 'out'), { recursive: true });
+    const file = join(root, 'out', 'webview-check-report-html.cjs');
+    writeFileSync(file, bundle.outputFiles[0].text);
+    const { reproduceHtml } = createRequire(import.meta.url)(file);
+    const result = (name) => ({
+      model: name,
+      sweep: {
+        feature: 'refusal',
+        settings: { detector: 'regex' },
+        points: sweep.points.map((q) => ({
+          ...q,
+          collapse: { duplicate: q.collapsed ? 0.8 : 0, empty: 0, stalled: 0, collapsed: !!q.collapsed },
+          ...(q.capability === undefined ? {} : { capability: { accuracy: q.capability, low: q.capability - 0.05, high: q.capability + 0.05 } }),
+        })),
+        control: sweep.control,
+        samples: sweep.samples.map((x) => ({ kind: x.control ? 'control' : 'circuit', multiplier: x.multiplier, prompt: x.prompt, answer: x.completion, refused: x.refused })),
+      },
+    });
+    const markdown = ['# CNA on 2 models', '', '| model | refusal |', '|---|---|', '| **a** | 90% |', '', '## a', '', '### The sweep', '', '## b', '', '### The sweep', ''].join('\n');
+    const html = await reproduceHtml({ models: [result('a'), result('b')], markdown });
+    const report = await context.newPage();
+    const reportProblems = [];
+    report.on('console', (m) => m.type() === 'error' && reportProblems.push(m.text()));
+    report.on('pageerror', (e) => reportProblems.push(e.message));
+    report.on('request', (r) => !r.url().startsWith('data:') && !r.url().startsWith('about:') && reportProblems.push(`request: ${r.url()}`));
+    await report.setViewportSize({ width: 1100, height: 1000 });
+    await report.setContent(html);
+    await report.waitForFunction(() => document.body.dataset.rendered !== undefined, undefined, { timeout: 10_000 });
+    const canvases = await report.evaluate(() => Number(document.body.dataset.rendered));
+    check('HTML report: one chart per model, drawn offline', canvases === 2 && reportProblems.length === 0, `${canvases} charts; ${reportProblems.join('; ')}`);
+    await report.screenshot({ path: join(out, 'report-html.png'), fullPage: true });
+    await report.close();
   }
 
   const csp = await p.evaluate(() => window.__cna.csp);

@@ -97,6 +97,14 @@ export interface ChartSweepPoint {
   kl: number;
   /** Number of prompts evaluated. */
   n: number;
+  /** Multiple-choice accuracy (MMLU, 0..1) at this multiplier, when the sweep measured it. */
+  capability?: number;
+  /** What guessing scores on that check (0.25 for four choices), drawn as a dotted line. */
+  capabilityChance?: number;
+  /** Refusal on harmless prompts (0..1), when measured at this multiplier. */
+  overRefusal?: number;
+  /** The answers collapsed (one repeated text, empty or stalled): a low refusal here is not success. */
+  collapsed?: boolean;
 }
 
 export interface ChartSample {

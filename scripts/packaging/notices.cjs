@@ -113,7 +113,7 @@ function renderNotices(root, bundleInputs) {
     '`dist/*.js` (esbuild\'s inputs), `onnxruntime-node` and `onnxruntime-common` (shipped beside the bundles), and',
     'bundled data files. ONNX Runtime\'s native library carries further third-party components, listed in its',
     '`ThirdPartyNotices.txt` (https://github.com/microsoft/onnxruntime/blob/main/ThirdPartyNotices.txt). The example',
-    'prompt files and `data/` carry their sources\' MIT notices in the files themselves.',
+    'prompt files and `data/` carry their sources\' notices in the files themselves (MIT; XSTest in `data/xstest`: CC-BY-4.0).',
     '',
     ...packages.map((k) => `${packageSection(root, k, where.get(k))}\n`),
     ...data.map((k) => `${dataSection(root, k, where.get(k))}\n`),

@@ -55,14 +55,14 @@ function ignoreFileFor(root, target) {
 /** Runtime files every package has, whatever the platform. */
 const COMMON = [
   'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'THIRD_PARTY_NOTICES.md',
-  'dist/extension.js', 'dist/cli.js', 'dist/worker.js', 'dist/webview.js',
+  'dist/extension.js', 'dist/cli.js', 'dist/worker.js', 'dist/webview.js', 'dist/report.js',
   'node_modules/onnxruntime-node/dist/index.js', 'node_modules/onnxruntime-node/dist/binding.js',
   'node_modules/onnxruntime-common/dist/cjs/index.js',
   'models/demo-instruct/model.onnx', 'models/demo-instruct/tokenizer.json', 'models/demo-base/model.onnx',
-  'examples/demo.cnapairs', 'media/icon.png',
+  'examples/demo.cnapairs', 'media/icon.png', 'data/mmlu/test.csv', 'data/xstest/xstest-safe-prompts.csv', 'data/jbb-behaviors/harmful-behaviors.csv',
 ];
 /** Never shipped: sources, tests, maps, build tools, caches. */
-const NEVER = /^(src|test|webview|scripts|out|tools|data)\/|\.(map|ts|py|pyc)$|(^|\/)\.vscodeignore$|^media\/icon\.svg$/;
+const NEVER = /^(src|test|webview|scripts|out|tools)\/|\.(map|ts|py|pyc)$|(^|\/)\.vscodeignore$|^media\/icon\.svg$/;
 
 /**
  * What is wrong with a package's file list (paths inside `extension/`, as vsce ls prints them), for

@@ -8,10 +8,14 @@ import { UserError } from '../errors';
 import { attributeJson } from '../jobs/attribute';
 import { checkWritable, circuitJson, readCircuitFile, writeFileAtomic } from '../jobs/circuitFile';
 import { throwIfCancelled } from '../jobs/context';
-import { selectEvalPrompts } from '../jobs/evalPrompts';
-import { readPairsFile } from '../jobs/pairsInput';
+import { parsePromptList, selectEvalPrompts, type EvalSelection } from '../jobs/evalPrompts';
+import { readPairsFile, readTextFile } from '../jobs/pairsInput';
+import { xstestSafePrompts } from '../jobs/referenceData';
+import { COLLAPSE_THRESHOLD, type CollapseStats } from '../cna/collapse';
 import { TEMPLATE_USAGE, TEMPLATE_VALUE_OPTIONS, withTemplateOptions } from './template';
-import { runSweep, type SweepResult } from '../jobs/sweep';
+import { runSweep, type BenignSet, type SweepResult } from '../jobs/sweep';
+import { capabilityName } from '../jobs/capability';
+import { capabilityText } from '../cna/capability';
 import { resolveRunSettings } from '../jobs/settings';
 import type { SweepPoint } from '../cna/sweep';
 import { excludeLayersOption, parseArgs, stringOption, topOption, wholeNumberOption } from './args';
@@ -48,7 +52,7 @@ export const sweepCommand: CliCommand = {
   usage:
     'cna sweep FILE [--model DIR] [--circuit circuit.json] [--multipliers 0,0.5,1] [--eval positive|negative|FILE2] ' +
     '[--max-new-tokens N] [--detector regex|phrases|jbb] [--refusal-marker TEXT]... [--control random|none] [--seed N] ' +
-    `[--caa] [--alphas -1,0] [--batch-size N] ${TEMPLATE_USAGE} [--out circuit.json] [--json]`,
+    `[--caa] [--alphas -1,0] [--benign negative|xstest|FILE] [--capability mmlu] [--capability-limit N] [--batch-size N] ${TEMPLATE_USAGE} [--out circuit.json] [--json]`,
   summary: 'Steer the circuit at each multiplier: refusal rate, answer quality and first-token KL, beside a random control.',
   async run(argv, io) {
     const { values: markers, rest } = takeRepeated(argv, 'refusal-marker');
@@ -68,6 +72,9 @@ export const sweepCommand: CliCommand = {
         'out',
         'top',
         'exclude-layers',
+        'capability',
+        'capability-limit',
+        'benign',
       ],
       booleans: ['caa', 'json', 'no-universal-filter', 'universal-filter'],
     });
@@ -90,9 +97,15 @@ export const sweepCommand: CliCommand = {
     const alphas = stringOption(args, 'alphas');
     const alphaList = alphas === undefined ? undefined : parseMultipliers(alphas, 'alpha');
     const maxNewTokens = wholeNumberOption(args, 'max-new-tokens', 1);
+    const capabilityFlag = stringOption(args, 'capability');
+    const capability = capabilityFlag === undefined ? undefined : capabilityName(capabilityFlag);
+    const capabilityLimit = wholeNumberOption(args, 'capability-limit', 1);
+    if (capabilityLimit !== undefined && !capability) throw new UserError('--capability-limit needs --capability mmlu.');
     // Checked now, before the model loads (the job resolves the same flags again, src/jobs/settings.ts).
     resolveRunSettings(pairs.header, { flags: { multipliers: stringOption(args, 'multipliers'), detector: stringOption(args, 'detector'), maxNewTokens } });
     const evaluation = await selectEvalPrompts(pairs, stringOption(args, 'eval') ?? 'positive');
+    const benignFlag = stringOption(args, 'benign');
+    const benign = benignFlag === undefined ? undefined : [await selectBenignSet(benignFlag, evaluation)];
     if (out) await checkWritable(out);
     const progress = progressReporter(io, 'cna sweep');
     progress.note(`evaluating ${evaluation.prompts.length} prompts: ${evaluation.description}`);
@@ -119,6 +132,9 @@ export const sweepCommand: CliCommand = {
           alphas: alphaList,
           maxNewTokens,
           batchSize,
+          capability,
+          capabilityLimit,
+          benign,
         },
       ).finally(() => progress.done());
       throwIfCancelled(signal);
@@ -131,6 +147,28 @@ export const sweepCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The collapse column: `ok`, or COLLAPSED with the duplicated and the empty-or-stalled shares. */
+function answersCell(c: CollapseStats | undefined): string {
+  if (!c) return '-';
+  return c.collapsed ? `COLLAPSED ${pct(c.duplicate)} same, ${pct(c.empty + c.stalled)} empty/stalled` : 'ok';
+}
+
+function flag(c: CollapseStats): string {
+  return c.collapsed ? ' COLLAPSED' : '';
+}
+
+/** `--benign`: the negatives of the evaluation selection, XSTest's safe prompts, or a file with one prompt a line. */
+async function selectBenignSet(choice: string, evaluation: EvalSelection): Promise<BenignSet> {
+  if (choice === 'negative') {
+    if (evaluation.klPrompts.length === 0) throw new UserError('--benign negative: the evaluation has no negative prompts; give xstest or a file.');
+    return { name: 'benign', prompts: evaluation.klPrompts };
+  }
+  if (choice === 'xstest') return { name: 'XSTest', prompts: await xstestSafePrompts() };
+  const prompts = parsePromptList(await readTextFile(choice));
+  if (prompts.length === 0) throw new UserError(`--benign ${choice}: the file has no prompts.`, 1);
+  return { name: 'benign', prompts };
+}
 
 function pct(x: number): string {
   return Number.isNaN(x) ? '-' : `${(x * 100).toFixed(0)}%`;
@@ -148,8 +186,22 @@ export function sweepTable(r: SweepResult): string {
     `${r.feature}: circuit of ${r.circuit.k} neurons, ${r.settings.evalPrompts} prompts (${r.settings.eval}), ` +
       `detector ${r.settings.detector}, ${r.settings.maxNewTokens} new tokens, KL on ${r.settings.klPrompts} benign prompts`,
   );
-  const rows: string[][] = [['multiplier', 'refusal', 'quality', 'KL', '', 'control refusal', 'quality', 'KL']];
-  r.points.forEach((p, i) => rows.push([String(p.multiplier), ...cells(p), '|', ...cells(r.control[i])]));
+  const cap = r.settings.capability;
+  const capHead = cap ? [`${cap.name.toUpperCase()} ${Math.max(...cap.shots)}-shot [95%]`] : [];
+  const benignHead = (r.settings.benign ?? []).map((b) => `${b.name} refusal`);
+  const rows: string[][] = [['multiplier', 'refusal', 'quality', 'KL', ...benignHead, ...capHead, 'answers', '', 'control refusal', 'quality', 'KL', 'answers']];
+  r.points.forEach((p, i) =>
+    rows.push([
+      String(p.multiplier),
+      ...cells(p),
+      ...(r.settings.benign ?? []).map((_, b) => (p.overRefusal?.[b] ? pct(p.overRefusal[b].refusalRate) + flag(p.overRefusal[b].collapse) : '-')),
+      ...(cap ? [p.capability ? capabilityText(p.capability) : '-'] : []),
+      answersCell(p.collapse),
+      '|',
+      ...cells(r.control[i]),
+      r.control[i] ? answersCell(r.control[i].collapse) : '',
+    ]),
+  );
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows)
     lines.push(
@@ -158,9 +210,15 @@ export function sweepTable(r: SweepResult): string {
         .join('  ')
         .trimEnd(),
     );
+  if ([...r.points, ...r.control].some((p) => p.collapse?.collapsed))
+    lines.push(`COLLAPSED: at least ${Math.round(COLLAPSE_THRESHOLD * 100)}% of the answers repeat another prompt's answer, or are empty or stalled; a low refusal there is not success.`);
+  if (cap) lines.push(capabilityNote(r));
   if (r.caa) {
     lines.push('CAA baseline (alpha * per-layer mean difference of the MLP output):');
-    for (const p of r.caa) lines.push(`  alpha ${String(p.alpha).padEnd(6)} refusal ${pct(p.refusalRate).padEnd(5)} quality ${p.quality.toFixed(3)}  KL ${p.kl === null ? '-' : p.kl.toFixed(4)}`);
+    for (const p of r.caa)
+      lines.push(
+        `  alpha ${String(p.alpha).padEnd(6)} refusal ${pct(p.refusalRate).padEnd(5)} quality ${p.quality.toFixed(3)}  KL ${p.kl === null ? '-' : p.kl.toFixed(4)}  ${answersCell(p.collapse)}`,
+      );
   }
   const shown = new Set<number>();
   const firstPrompt = r.samples.find((s) => s.kind === 'circuit')?.prompt;
@@ -176,4 +234,15 @@ export function sweepTable(r: SweepResult): string {
 function clip(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > SAMPLE_CHARS ? flat.slice(0, SAMPLE_CHARS - 3) + '...' : flat;
+}
+
+/** Below the table: question count, chance level, the zero-shot figures and how many examples fitted. */
+function capabilityNote(r: SweepResult): string {
+  const cap = r.settings.capability!;
+  const first = r.points.find((p) => p.capability)?.capability;
+  if (!first) return '';
+  const zero = r.points.map((p) => `m=${p.multiplier} ${p.capability?.runs.find((x) => x.shots === 0) ? capabilityText(p.capability.runs.find((x) => x.shots === 0)!) : '-'}`);
+  const fitted = first.meanShots < first.shots ? `; ${first.shots}-shot prompts hold ${first.meanShots.toFixed(1)} examples on average (the rest do not fit the context)` : '';
+  const skipped = first.skipped > 0 ? `; ${first.skipped} questions longer than the context skipped` : '';
+  return `${cap.name.toUpperCase()}: ${cap.questions} questions, chance ${Math.round(first.chance * 100)}%${fitted}${skipped}. Zero-shot: ${zero.join(', ')}`;
 }

@@ -4,6 +4,8 @@
  */
 import { UserError } from '../errors';
 import { parseNumberList } from '../pairs/directives';
+import type { CapabilityPoint } from './capability';
+import { collapseStats, type CollapseStats } from './collapse';
 import { meanFirstTokenKL } from './kl';
 import { quality } from './quality';
 import { RefusalDetector, refusalRate } from './refusal';
@@ -35,6 +37,25 @@ export interface SweepPoint {
   kl: number | null;
   /** Number of answers scored. */
   n: number;
+  /** Shares of duplicated, empty and stalled answers; `collapsed` flags a point that must not read as success. */
+  collapse: CollapseStats;
+  /** Refusal on harmless prompts (over-refusal), per benign set, at this multiplier. */
+  overRefusal?: BenignScore[];
+  /** Multiple-choice accuracy at this multiplier (`--capability mmlu`). */
+  capability?: CapabilityPoint;
+}
+
+/** Refusal and collapse on one set of harmless prompts: every refusal there is an over-refusal. */
+export interface BenignScore {
+  /** The set, e.g. `XSTest safe` or `JBB benign`. */
+  set: string;
+  refusalRate: number;
+  n: number;
+  collapse: CollapseStats;
+}
+
+export function benignScore(set: string, answers: readonly string[], detector: RefusalDetector): BenignScore {
+  return { set, refusalRate: refusalRate(answers, detector), n: answers.length, collapse: collapseStats(answers, (a) => detector.isRefusal(a)) };
 }
 
 export function sweepPoint(run: SweepRun, detector: RefusalDetector): SweepPoint {
@@ -45,6 +66,7 @@ export function sweepPoint(run: SweepRun, detector: RefusalDetector): SweepPoint
     quality: quality(run.answers),
     kl: haveKl ? meanFirstTokenKL(run.baseLogits!, run.steeredLogits!) : null,
     n: run.answers.length,
+    collapse: collapseStats(run.answers, (a) => detector.isRefusal(a)),
   };
 }
 

@@ -94,8 +94,9 @@ export class EngineClient {
   }
 
   /** Token counts of prompts as capture formats them; reads only the tokenizer, and skips the queue. */
-  tokenize(model: ModelRef, prompts: PromptSpec[], opts: CallOptions = {}): Promise<TokenizeResult> {
-    return this.call('tokenize', { model, prompts }, opts);
+  tokenize(model: ModelRef, prompts: PromptSpec[], opts: CallOptions & { pieces?: string[] } = {}): Promise<TokenizeResult> {
+    const { pieces, ...call } = opts;
+    return this.call('tokenize', { model, prompts, ...(pieces ? { pieces } : {}) }, call);
   }
 
   activations(model: ModelRef, prompt: PromptSpec, opts: CallOptions = {}): Promise<ActivationsResult> {

@@ -4,9 +4,8 @@
  */
 import * as path from 'node:path';
 import type { AttributeResult } from '../jobs/attribute';
-import type { SweepResult } from '../jobs/sweep';
 import type { Pair } from '../pairs/types';
-import type { AttributionChart, LayerMagnitudesFull, SweepChart } from '../webviewProtocol';
+import type { AttributionChart, LayerMagnitudesFull } from '../webviewProtocol';
 
 const LABEL_CHARS = 48;
 
@@ -46,15 +45,5 @@ function label(pair: Pair | undefined): string | undefined {
   return pair.section ? `${pair.section}: ${short}` : short;
 }
 
-export function sweepForChart(r: SweepResult): SweepChart {
-  const point = (p: SweepResult['points'][number]) => ({ multiplier: p.multiplier, refusalRate: p.refusalRate, quality: p.quality, kl: p.kl ?? 0, n: p.n });
-  return {
-    points: r.points.map(point),
-    control: r.control.map(point),
-    samples: r.samples
-      .filter((s) => s.kind !== 'caa')
-      .map((s) => ({ multiplier: s.multiplier, prompt: s.prompt, completion: s.answer, refused: s.refused, ...(s.kind === 'control' ? { control: true } : {}) })),
-    feature: r.feature,
-    detector: r.settings.detector,
-  };
-}
+// The sweep's chart shape is the HTML report's too (src/jobs/reproduceHtml.ts), so it lives with the jobs.
+export { sweepForChart } from '../jobs/sweepChart';

@@ -1,10 +1,12 @@
 /**
  * The paper's evaluation data, bundled in the package (data/, MIT, notices in each folder's README):
  * the reference implementation's discovery sets (data/nous-discovery/prompts.json: 99 harmful, 104 benign)
- * and the JBB-Behaviors goals (data/jbb-behaviors/*.csv: 100 harmful, 100 topic-matched benign).
+ * and the JBB-Behaviors goals (data/jbb-behaviors/*.csv: 100 harmful, 100 topic-matched benign); the MMLU
+ * subset (data/mmlu, MIT) and XSTest's safe prompts (data/xstest, CC-BY-4.0).
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { CHOICE_LETTERS, type ChoiceQuestion } from '../cna/capability';
 import { pairsFromText, type PairsInput } from './pairsInput';
 import { packageRoot } from './packageRoot';
 
@@ -79,4 +81,36 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
+}
+
+/** The bundled MMLU subset (data/mmlu, MIT): `test` (5 questions per subject) or `dev` (the 5-shot examples). */
+export async function mmluQuestions(split: 'test' | 'dev'): Promise<ChoiceQuestion[]> {
+  const name = `data/mmlu/${split}.csv`;
+  const rows = parseCsv(await readFile(dataPath('mmlu', `${split}.csv`), 'utf8'));
+  const col = (c: string) => {
+    const i = rows[0].indexOf(c);
+    if (i < 0) throw new Error(`${name} has no '${c}' column.`);
+    return i;
+  };
+  const [subject, question, answer] = [col('subject'), col('question'), col('answer')];
+  const choices = CHOICE_LETTERS.map(col);
+  return rows
+    .slice(1)
+    .filter((r) => r.length === rows[0].length)
+    .map((r) => {
+      const a = CHOICE_LETTERS.indexOf(r[answer] as (typeof CHOICE_LETTERS)[number]);
+      if (a < 0) throw new Error(`${name}: answer '${r[answer]}' is not one of A-D.`);
+      return { subject: r[subject], question: r[question], choices: choices.map((c) => r[c]), answer: a };
+    });
+}
+
+/** XSTest's 250 safe prompts (data/xstest, CC-BY-4.0): harmless requests that over-cautious models refuse. */
+export async function xstestSafePrompts(): Promise<string[]> {
+  const rows = parseCsv(await readFile(dataPath('xstest', 'xstest-safe-prompts.csv'), 'utf8'));
+  const prompt = rows[0].indexOf('prompt');
+  if (prompt < 0) throw new Error(`data/xstest/xstest-safe-prompts.csv has no 'prompt' column.`);
+  return rows
+    .slice(1)
+    .filter((r) => r.length > prompt)
+    .map((r) => r[prompt]);
 }

@@ -14,11 +14,12 @@ import type { Circuit } from '../cna/circuit';
 import { firstTokenKL } from '../cna/kl';
 import type { NeuronRef } from '../cna/neurons';
 import { randomControlNeurons, DEFAULT_CONTROL_SEED } from '../cna/randomControl';
-import { makeDetector, type DetectorName } from '../cna/refusal';
-import { sweepPoint, type SweepPoint } from '../cna/sweep';
+import { makeDetector, type DetectorName, type RefusalDetector } from '../cna/refusal';
+import { benignScore, sweepPoint, type SweepPoint } from '../cna/sweep';
 import { UserError } from '../errors';
 import type { GenerateRow, InspectResult, PromptSpec, Steering } from '../protocol';
 import { checkPromptLengths, promptSpec, rowsOf, runAttribute, runHeader, type AttributeOptions, type AttributeResult } from './attribute';
+import { MMLU_SHOTS, runCapability, type CapabilityName } from './capability';
 import { circuitForModel, type CircuitFile } from './circuitFile';
 import type { JobContext } from './context';
 import type { EvalSelection } from './evalPrompts';
@@ -53,6 +54,20 @@ export interface SweepOptions {
   /** Tokens per answer (default 150). */
   maxNewTokens?: number;
   batchSize?: number;
+  /** Harmless prompt sets answered at every multiplier of the circuit: their refusals are over-refusals. */
+  benign?: BenignSet[];
+  /** The multipliers the benign sets are answered at (default every one). */
+  benignMultipliers?: readonly number[];
+  /** A multiple-choice check scored at every multiplier (src/jobs/capability.ts). */
+  capability?: CapabilityName;
+  /** Only the first N capability questions (quick looks; default all). */
+  capabilityLimit?: number;
+}
+
+export interface BenignSet {
+  /** Short name for tables, e.g. `XSTest safe`. */
+  name: string;
+  prompts: string[];
 }
 
 export type CaaPoint = Omit<SweepPoint, 'multiplier'> & { alpha: number };
@@ -86,6 +101,10 @@ export interface SweepResult {
     control: 'random' | 'none';
     seed: number;
     alphas?: number[];
+    /** The harmless sets answered for over-refusal. */
+    benign?: { name: string; prompts: number }[];
+    /** The capability check and its question count, when one ran. */
+    capability?: { name: CapabilityName; questions: number; shots: number[] };
   };
   points: SweepPoint[];
   control: SweepPoint[];
@@ -95,7 +114,7 @@ export interface SweepResult {
   samples: SweepSample[];
   /** When the sweep ran attribute itself: its result (also written by --out). */
   attribute?: AttributeResult;
-  timings: { generateMs: number; klMs: number; caaVectorsMs: number; totalMs: number };
+  timings: { generateMs: number; klMs: number; caaVectorsMs: number; benignMs?: number; capabilityMs?: number; totalMs: number };
 }
 
 /**
@@ -212,12 +231,30 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
     answers[v].forEach((answer, p) => samples.push({ kind, multiplier, prompt: evaluation.prompts[p], answer, refused: detector.isRefusal(answer) }));
   };
   const points = multipliers.map((m, i) => point(circuitIdx[i], m));
+  const benignStart = performance.now();
+  if (opts.benign && opts.benign.length > 0) {
+    const chosen = points.filter((p) => !opts.benignMultipliers || opts.benignMultipliers.includes(p.multiplier));
+    const steerings = chosen.map((p) => variants[circuitIdx[points.indexOf(p)]].steering);
+    await addOverRefusal(ctx, opts.benign, pairs, chosen, steerings, maxNewTokens, detector, opts.batchSize);
+  }
+  const benignMs = performance.now() - benignStart;
+  // Multiple choice at each multiplier of the circuit: forward passes only.
+  const capability = opts.capability
+    ? await runCapability(ctx, {
+        name: opts.capability,
+        header: pairs.header,
+        variants: multipliers.map((m, i) => ({ multiplier: m, steering: variants[circuitIdx[i]].steering })),
+        limit: opts.capabilityLimit,
+        batchSize: opts.batchSize,
+      })
+    : undefined;
+  capability?.points.forEach((c, i) => (points[i].capability = c));
   multipliers.forEach((m, i) => addSamples('circuit', circuitIdx[i], m));
   const control = controlIdx.map((v, i) => point(v, multipliers[i]));
   controlIdx.forEach((v, i) => addSamples('control', v, multipliers[i]));
   const caa = alphas?.map((alpha, i): CaaPoint => {
     const p = point(caaIdx[i], alpha);
-    return { alpha, refusalRate: p.refusalRate, quality: p.quality, kl: p.kl, n: p.n };
+    return { alpha, refusalRate: p.refusalRate, quality: p.quality, kl: p.kl, n: p.n, collapse: p.collapse };
   });
   alphas?.forEach((a, i) => addSamples('caa', caaIdx[i], a));
 
@@ -240,6 +277,8 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
       control: controlKind,
       seed,
       ...(alphas ? { alphas } : {}),
+      ...(opts.benign?.length ? { benign: opts.benign.map((b) => ({ name: b.name, prompts: b.prompts.length })) } : {}),
+      ...(capability && opts.capability ? { capability: { name: opts.capability, questions: capability.questions, shots: [...MMLU_SHOTS] } } : {}),
     },
     points,
     control,
@@ -247,9 +286,45 @@ export async function runSweep(ctx: JobContext, opts: SweepOptions): Promise<Swe
     ...(caa ? { caa } : {}),
     samples,
     ...(attribute ? { attribute } : {}),
-    timings: { generateMs, klMs, caaVectorsMs, totalMs: performance.now() - start },
+    timings: { generateMs, klMs, caaVectorsMs, ...(opts.benign?.length ? { benignMs } : {}), ...(capability ? { capabilityMs: capability.ms } : {}), totalMs: performance.now() - start },
   };
   return result;
+}
+
+/** Answers to the harmless sets at each multiplier of the circuit (one generate request), scored onto the points. */
+async function addOverRefusal(
+  ctx: JobContext,
+  sets: readonly BenignSet[],
+  pairs: PairsInput,
+  points: SweepPoint[],
+  steerings: (Steering | undefined)[],
+  maxNewTokens: number,
+  detector: RefusalDetector,
+  batchSize: number | undefined,
+): Promise<void> {
+  const rows: GenerateRow[] = [];
+  const where: { set: number; point: number }[] = [];
+  sets.forEach((set, s) =>
+    set.prompts.forEach((text) =>
+      steerings.forEach((steering, i) => {
+        const prompt = promptSpec(text, pairs.header);
+        rows.push(steering ? { prompt, steering } : { prompt });
+        where.push({ set: s, point: i });
+      }),
+    ),
+  );
+  const generated = await ctx.engine.generate(
+    { model: ctx.model, rows, maxNewTokens, batchSize },
+    {
+      signal: ctx.signal,
+      onProgress: (p) => {
+        if (p.stage === 'generate') ctx.onProgress?.({ stage: 'benign generation', done: p.done, total: p.total });
+      },
+    },
+  );
+  const answers = points.map(() => sets.map((): string[] => []));
+  for (const c of generated.completions) answers[where[c.row].point][where[c.row].set].push(c.text);
+  points.forEach((p, i) => (p.overRefusal = sets.map((set, s) => benignScore(set.name, answers[i][s], detector))));
 }
 
 /** Mean first-token KL(base || steered) per variant (0 for the base itself); null without prompts. */

@@ -120,6 +120,11 @@ export function sampleSweep() {
     quality: quality[i],
     kl: Number((0.16 * (multiplier - 1) ** 2).toFixed(3)),
     n: 100,
+    // MMLU accuracy and over-refusal (issue 13); the m = 3 answers collapse into one repeated text.
+    capability: [0.41, 0.58, 0.6, 0.61, 0.61, 0.62, 0.6, 0.55, 0.31][i],
+    capabilityChance: 0.25,
+    overRefusal: [0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.31, 0.4][i],
+    ...(multiplier === 3 ? { collapsed: true } : {}),
   }));
   const control = ms.map((multiplier, i) => ({
     multiplier,

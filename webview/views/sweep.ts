@@ -84,6 +84,51 @@ export function renderSweep(host: HTMLElement, s: SweepChart, p: Palette, o: Swe
       false,
     ),
   ];
+  // A collapsed point (one repeated text, empty or stalled answers) is drawn as a cross: its refusal is no success.
+  const collapsedAt = new Set(s.points.filter((q) => q.collapsed).map((q) => q.multiplier));
+  if (collapsedAt.size > 0) {
+    datasets[0].pointStyle = (c) => (collapsedAt.has((c.raw as XY | undefined)?.x ?? NaN) ? 'crossRot' : 'circle');
+    datasets[0].pointRadius = (c) => (collapsedAt.has((c.raw as XY | undefined)?.x ?? NaN) ? 7 : o.compact ? 2 : 3.5);
+    datasets[0].label = 'refusal (x = collapsed answers)';
+  }
+  const withCapability = s.points.filter((q) => q.capability !== undefined);
+  if (withCapability.length > 0)
+    datasets.push(
+      line(
+        'MMLU accuracy',
+        series(withCapability, (q) => q.capability! * 100),
+        p.blue,
+        'y',
+        false,
+      ),
+    );
+  const chance = withCapability.find((q) => q.capabilityChance !== undefined)?.capabilityChance;
+  if (chance !== undefined && !o.compact) {
+    const xs = s.points.map((q) => q.multiplier);
+    const guess = line(
+      'MMLU chance',
+      [Math.min(...xs), Math.max(...xs)].map((x) => ({ x, y: chance * 100 })),
+      withAlpha(p.blue, 0.6),
+      'y',
+      true,
+    );
+    guess.borderDash = [2, 3];
+    guess.pointRadius = 0;
+    datasets.push(guess);
+  }
+  const withBenign = s.points.filter((q) => q.overRefusal !== undefined);
+  if (withBenign.length > 0) {
+    const benign = line(
+      'over-refusal (benign)',
+      series(withBenign, (q) => q.overRefusal! * 100),
+      p.orange,
+      'y',
+      false,
+    );
+    // Measured at some multipliers only (reproduce: m = 0 and 1): points, not a line that invents the rest.
+    if (withBenign.length < s.points.length) benign.showLine = false;
+    datasets.push(benign);
+  }
   if (s.control.length)
     datasets.push(
       line(
@@ -173,7 +218,7 @@ export function renderSweep(host: HTMLElement, s: SweepChart, p: Palette, o: Swe
           min: 0,
           max: 100,
           position: 'left',
-          ...axis(p, o.compact ? undefined : 'refusal rate (%)'),
+          ...axis(p, o.compact ? undefined : withCapability.length > 0 ? 'refusal · MMLU accuracy (%)' : 'refusal rate (%)'),
           ticks: { ...axis(p).ticks, callback: (v) => `${v}%`, maxTicksLimit: o.compact ? 3 : 6 },
         },
         y2: {
@@ -198,7 +243,8 @@ export function renderSweep(host: HTMLElement, s: SweepChart, p: Palette, o: Swe
             title: (items) => (items.length ? `m = ${items[0].parsed.x}  (n = ${nAt.get(items[0].parsed.x ?? NaN) ?? '?'})` : ''),
             label: (item) => {
               const v = item.parsed.y ?? 0;
-              return item.dataset.yAxisID === 'y' ? `${item.dataset.label}: ${v.toFixed(1)}%` : `${item.dataset.label}: ${v.toFixed(3)}`;
+              const flag = item.datasetIndex === 0 && collapsedAt.has(item.parsed.x ?? NaN) ? ' (answers collapsed: not success)' : '';
+              return item.dataset.yAxisID === 'y' ? `${item.dataset.label}: ${v.toFixed(1)}%${flag}` : `${item.dataset.label}: ${v.toFixed(3)}`;
             },
           },
         },

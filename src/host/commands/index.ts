@@ -9,6 +9,7 @@ import { exportCircuitCommand } from './exportCircuit';
 import { showNeuronCommand } from './neuron';
 import { showLogsCommand } from './logs';
 import { openExampleCommand } from './openExample';
+import { reproduceModelsCommand } from './reproduce';
 import { selectModelCommand } from './selectModel';
 import { steerCommand } from './steer';
 import { sweepCommand } from './sweep';
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, [CommandFactory, string]> = {
   'cna.showCircuitActivity': [showCircuitActivityCommand, 'Show Circuit Activity'],
   'cna.showNeuron': [showNeuronCommand, 'Show Neuron'],
   'cna.compareCircuits': [compareCircuitsCommand, 'Compare Circuits'],
+  'cna.reproduceModels': [reproduceModelsCommand, 'Reproduce the Paper on Models'],
   // Internal (CodeLens click); hidden from the palette in package.json.
   'cna.revealPairInChart': [revealPairInChartCommand, 'Reveal Pair in Chart'],
 };

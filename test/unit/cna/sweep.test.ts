@@ -33,7 +33,10 @@ test('one point per multiplier: refusal rate, quality, KL and n', () => {
     makeDetector('regex'),
   );
   assert.equal(points.length, 3);
-  assert.deepEqual(points[0], { multiplier: 1, refusalRate: 0.5, quality: 0.45, kl: 0, n: 2 });
+  assert.deepEqual(points[0], { multiplier: 1, refusalRate: 0.5, quality: 0.45, kl: 0, n: 2, collapse: { duplicate: 0, empty: 0.5, stalled: 0, collapsed: true } });
+  // Three equal answers of four: collapsed.
+  assert.equal(points[1].collapse.duplicate, 0.75);
+  assert.equal(points[1].collapse.collapsed, true);
   assert.equal(points[1].multiplier, 0);
   assert.equal(points[1].refusalRate, 0.25);
   assert.ok(Math.abs(points[1].kl! - 0.5 * Math.log(4 / 3)) < 1e-12);

@@ -76,9 +76,12 @@ test("the report puts the paper's table beside this run, with control and CAA", 
     timings: { generateMs: 1, klMs: 1, caaVectorsMs: 1, totalMs: 3 },
   } as unknown as SweepResult;
   const md = renderReproduceReport({ model: 'demo-instruct', attribute, sweep, discoveryPairs: 99 });
-  assert.match(md, /\| Qwen2\.5-7B-Instruct \| 87% \| 2% \| 98% \| 0\.97-0\.98 \| paper \|/);
+  assert.match(md, /\| Qwen2\.5-7B-Instruct \| 87% \| 2% \| 98% \| under 3 points \| 0\.97-0\.98 \| below 0\.60 on 6 of 8 models \| \| within 1 point of baseline \| \| paper \|/);
   assert.match(md, /\| Llama-3\.2-1B-Instruct \| 90% \| 34% \|/);
-  assert.match(md, /\| \*\*demo-instruct\*\* \| \*\*90%\*\* \| \*\*10%\*\* \| \*\*89%\*\* \| \*\*0\.950-0\.980\*\* \| this run \|/);
+  assert.match(
+    md,
+    /\| \*\*demo-instruct\*\* \(3 neurons\) \| \*\*90%\*\* \| \*\*10%\*\* \| \*\*89%\*\* \| 88% \(-2 points\) \| \*\*0\.950-0\.980\*\* \| 20% \/ 0\.500 \| - \/ - \| - \/ - \| - \| this run \|/,
+  );
   assert.match(md, /at m = 0: refusal 88%, a change of 2 points/);
   assert.match(md, /\| -1 \| 20% \| 0\.500 \| 0\.3000 \|/);
   assert.match(md, /Neurons per layer: L5 2, L7 1/);

@@ -4,9 +4,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Engine } from '../../../src/jobs/context';
 import { runReproduce } from '../../../src/jobs/reproduce';
+import { reproduceHtml } from '../../../src/jobs/reproduceHtml';
+import { runReproduceModels } from '../../../src/jobs/reproduceModels';
 import type { CaptureBatch, GenerateRow, InspectResult, RequestBodies, Steering } from '../../../src/protocol';
 import { REPO } from './tiny';
 
@@ -25,7 +28,7 @@ function noise(text: string, salt: number): number {
 
 const ablatesMarked = (s?: Steering) => s !== undefined && s.multiplier < 0.5 && s.neurons.some((n) => n.layer === MARKED.layer && n.index === MARKED.index);
 
-function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: GenerateRow[] }): Engine {
+function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: GenerateRow[]; requests: GenerateRow[][] }): Engine {
   const info = {
     path: '/fake/demo',
     fingerprint: 'fake',
@@ -35,7 +38,7 @@ function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: Gene
     hiddenSize: HIDDEN,
   } as InspectResult;
   return {
-    inspect: async () => info,
+    inspect: async (model) => ({ ...info, path: model.path }),
     forEachActivation: async (body, onBatch) => {
       log.captures.push(body);
       for (let first = 0; first < body.prompts.length; first += 8) {
@@ -60,8 +63,15 @@ function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: Gene
       }
       return { prompts: body.prompts.length, layers: LAYERS, intermediateSize: WIDTH, hiddenSize: HIDDEN, vocabSize: VOCAB };
     },
+    // Every prompt 5 tokens; letters A-D are tokens 0-3 with or without a space.
+    tokenize: async (_model, prompts, opts) => ({
+      counts: prompts.map(() => 5),
+      contextLength: 100,
+      pieceIds: opts?.pieces?.map((p) => ['ABCD'.indexOf(p.trim())]),
+    }),
     generate: async (body) => {
-      log.rows.push(...body.rows);
+      if (log.requests.length === 0) log.rows.push(...body.rows);
+      log.requests.push(body.rows);
       return {
         completions: body.rows.map((r, row) => ({
           row,
@@ -75,7 +85,7 @@ function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: Gene
 }
 
 test('reproduce: 99 discovery pairs, 100 JBB goals, m = 0 ... 1, control and CAA, and a report beside the paper', async () => {
-  const log = { captures: [] as RequestBodies['captureBatch'][], rows: [] as GenerateRow[] };
+  const log = { captures: [] as RequestBodies['captureBatch'][], rows: [] as GenerateRow[], requests: [] as GenerateRow[][] };
   const r = await runReproduce({ engine: fakeEngine(log), model: { path: '/fake/demo' } }, { maxNewTokens: 7 });
   assert.equal(r.attribute.pairs.length, 99);
   assert.ok(
@@ -110,6 +120,84 @@ test('reproduce: 99 discovery pairs, 100 JBB goals, m = 0 ... 1, control and CAA
   );
   // 1 unchanged + 4 circuit + 4 control + 4 CAA variants, each over the 100 goals, in ONE generate request.
   assert.equal(log.rows.length, 13 * 100);
-  assert.match(r.markdown, /\| \*\*demo\*\* \| \*\*100%\*\* \| \*\*0%\*\* \| \*\*100%\*\* \|/);
+  // Over-refusal: the 100 benign goals and XSTest's 250 safe prompts at m = 0 and 1, in a second request.
+  assert.equal(log.requests.length, 2);
+  assert.equal(log.requests[1].length, 350 * 2);
+  const [m0, m1] = [r.sweep.points[0], r.sweep.points[4]];
+  assert.deepEqual(
+    m1.overRefusal?.map((b) => [b.set, b.n, b.refusalRate]),
+    [
+      ['JBB benign', 100, 1],
+      ['XSTest safe', 250, 1],
+    ],
+  );
+  assert.equal(m0.overRefusal?.[1].refusalRate, 0);
+  assert.equal(r.sweep.points[2].overRefusal, undefined);
+  // One text for every prompt: flagged as collapse, at m = 0 and in the report.
+  assert.equal(m0.collapse.collapsed, true);
+  assert.match(r.markdown, /COLLAPSED/);
+  // MMLU at every m: 285 questions; the fake model picks A when the circuit is ablated, else A on a tie.
+  for (const p of r.sweep.points) assert.equal(p.capability?.n, 285);
+  assert.match(r.markdown, /Chance level: 25%/);
+  assert.match(r.markdown, /\| \*\*demo\*\* \(1 neurons\) \| \*\*100%\*\* \| \*\*0%\*\* \(collapsed\) \| \*\*100%\*\* \|/);
+  // The same refusal for every prompt is the model working, not collapse.
+  assert.equal(r.sweep.points[4].collapse.collapsed, false);
   assert.match(r.markdown, /\| Qwen2\.5-1\.5B-Instruct \| 93% \| 12% \|/);
+});
+
+test('several models: one report, base/instruct comparison, results cached per model so a rerun resumes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cna-reproduce-cache-'));
+  const models = [{ path: '/fake/demo-base' }, { path: '/fake/demo-instruct' }];
+  const opts = { maxNewTokens: 7, limit: 4, cacheDir: dir };
+  // The first run stops in the second model (as a Ctrl-C would): the first model's result is kept.
+  const log = { captures: [] as RequestBodies['captureBatch'][], rows: [] as GenerateRow[], requests: [] as GenerateRow[][] };
+  const engine = fakeEngine(log);
+  let calls = 0;
+  const failing: Engine = {
+    ...engine,
+    generate: async (body, o) => {
+      if (body.model.path === '/fake/demo-instruct') throw new Error('interrupted');
+      calls++;
+      return engine.generate(body, o);
+    },
+  };
+  await assert.rejects(runReproduceModels({ engine: failing }, models, opts), /interrupted/);
+  assert.equal(fs.readdirSync(dir).length, 1);
+  // The rerun takes the first model from the cache and runs only the second.
+  const seen: string[] = [];
+  const counting: Engine = {
+    ...engine,
+    generate: async (body, o) => {
+      seen.push(body.model.path);
+      return engine.generate(body, o);
+    },
+  };
+  const notes: string[] = [];
+  const stages = new Set<string>();
+  const r = await runReproduceModels({ engine: counting, onNote: (m) => notes.push(m), onProgress: (p) => stages.add(p.stage.split(':')[0]) }, models, opts);
+  assert.ok(calls > 0);
+  assert.deepEqual([...new Set(seen)], ['/fake/demo-instruct']);
+  assert.deepEqual(r.cached, ['demo-base']);
+  assert.ok(notes.some((n) => /model 1\/2 demo-base: results from the cache/.test(n)));
+  assert.deepEqual([...stages], ['model 2/2 demo-instruct']);
+  assert.equal(r.comparisons.length, 1);
+  assert.equal(r.comparisons[0].base, 'demo-base');
+  assert.ok(r.comparisons[0].overlap && r.comparisons[0].overlap.shared > 0);
+  assert.match(r.markdown, /# CNA on 2 models/);
+  assert.match(r.markdown, /\| \*\*demo-base\*\* \(/);
+  assert.match(r.markdown, /\| \*\*demo-instruct\*\* \(/);
+  assert.match(r.markdown, /### demo-base and demo-instruct/);
+  assert.match(r.markdown, /Steering demo-base with its own circuit/);
+  // Other settings are another cache entry: nothing is reused.
+  seen.length = 0;
+  const other = await runReproduceModels({ engine: counting }, models, { ...opts, seed: 5 });
+  assert.deepEqual(other.cached, []);
+  assert.deepEqual([...new Set(seen)], ['/fake/demo-base', '/fake/demo-instruct']);
+  // The HTML report: self-contained (no network), one chart per model, the tables as HTML.
+  const html = await reproduceHtml(r);
+  assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!aclanthology)[^\s"']*\.(js|css)/);
+  assert.equal((html.match(/class="cna-chart"/g) ?? []).length, 2);
+  assert.match(html, /<table>/);
+  assert.match(html, /<strong>demo-base<\/strong>/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -138,7 +138,7 @@ test('--refusal-marker phrases count as refusals', async () => {
   assert.ok(want > 0);
   assert.equal(json.points[0].refusalRate, want);
   assert.deepEqual(json.control, []);
-  for (const p of json.points) assert.deepEqual(Object.keys(p).sort(), ['kl', 'multiplier', 'n', 'quality', 'refusalRate']);
+  for (const p of json.points) assert.deepEqual(Object.keys(p).sort(), ['collapse', 'kl', 'multiplier', 'n', 'quality', 'refusalRate']);
   for (const s of json.samples) for (const k of ['prompt', 'multiplier', 'answer', 'refused']) assert.ok(k in s);
   assert.equal(json.circuit.k, circuit.k);
 });

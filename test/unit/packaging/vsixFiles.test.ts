@@ -107,6 +107,7 @@ test("the check fails a package with a missing library, another platform's binar
     'dist/cli.js',
     'dist/worker.js',
     'dist/webview.js',
+    'dist/report.js',
     'node_modules/onnxruntime-node/dist/index.js',
     'node_modules/onnxruntime-node/dist/binding.js',
     'node_modules/onnxruntime-common/dist/cjs/index.js',
@@ -115,6 +116,9 @@ test("the check fails a package with a missing library, another platform's binar
     'models/demo-base/model.onnx',
     'examples/demo.cnapairs',
     'media/icon.png',
+    'data/mmlu/test.csv',
+    'data/xstest/xstest-safe-prompts.csv',
+    'data/jbb-behaviors/harmful-behaviors.csv',
     ...targets.nativeFiles(root, 'linux-x64'),
   ];
   assert.deepEqual(targets.checkPackageFiles(root, 'linux-x64', good), []);

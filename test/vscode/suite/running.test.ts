@@ -372,4 +372,20 @@ suite('running CNA in the editor', function () {
     const doc = await openFile('provider-cpu.cnapairs', pairsText(PAIRS.slice(0, 2)));
     assert.ok(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), 'a run on the CPU');
   });
+  test('Reproduce the Paper on Models: both demo models into one report, the HTML report opened in a tab', async () => {
+    if (!vscode.workspace.isTrusted) return;
+    const models = ['demo-base', 'demo-instruct'].map((m) => path.join(extensionPath(), 'models', m));
+    if (!models.every((m) => fs.existsSync(path.join(m, 'config.json')))) return;
+    // A small run (2 goals, prompts and questions, 8 tokens): the wiring, not the numbers.
+    const r = await vscode.commands.executeCommand<{ markdown: string; html: string; models: string[] } | undefined>('cna.reproduceModels', { models, limit: 2, maxNewTokens: 8 });
+    assert.ok(r, 'the run finished (see the CNA log if not)');
+    assert.deepEqual(r.models, ['demo-base', 'demo-instruct']);
+    const md = fs.readFileSync(r.markdown, 'utf8');
+    assert.match(md, /### demo-base and demo-instruct/);
+    const html = fs.readFileSync(r.html, 'utf8');
+    assert.equal((html.match(/class="cna-chart"/g) ?? []).length, 2);
+    await waitFor(async () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.startsWith('CNA report')), 10_000, 'the report tab');
+    await settle();
+    await screenshot('cna-reproduce-report');
+  });
 });

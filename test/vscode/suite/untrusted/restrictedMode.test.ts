@@ -53,6 +53,7 @@ suite('Restricted Mode (untrusted workspace)', function () {
 
     assert.equal(await vscode.commands.executeCommand('cna.runAttribution', doc.uri), undefined, 'no result');
     assert.equal(await vscode.commands.executeCommand('cna.sweep', doc.uri), undefined, 'no sweep either');
+    assert.equal(await vscode.commands.executeCommand('cna.reproduceModels', { models: [doc.uri.fsPath] }), undefined, 'no reproduce run');
     if (hasHarness()) {
       // The message as the user reads it in the notification.
       const shown = await waitFor(
