@@ -8,7 +8,8 @@
   fiction with drugs, security education, medicine, scams) so the instruct model learns intent, not keywords.
 - Answers are templated. Harmful requests get the AdvBench target ("Sure, here is ...") and content-free
   filler in the base data (never real harmful content) and a short refusal in the instruct data.
-- JBB-Behaviors and the discovery prompts are only read to EXCLUDE them (and for evaluation elsewhere).
+- JBB-Behaviors, the discovery prompts and examples/heldout.cnapairs are only read to EXCLUDE them (and for
+  evaluation elsewhere).
 
 Data files live in tools/demo-model/data/ (MIT licences: see the README.md next to each).
 """
@@ -98,10 +99,24 @@ class Excluder:
         return False
 
 
+def heldout_prompts():
+    """Both sides of examples/heldout.cnapairs (the held-out set written before the v2 recipe): only to exclude them."""
+    out = []
+    with open(os.path.join(HERE, "..", "..", "examples", "heldout.cnapairs"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.startswith(("+ ", "- ")):
+                out.append(line[2:].strip())
+            elif line[:1] in (" ", "\t") and line.strip() and out:
+                out[-1] += "\n" + line.strip()
+    return out
+
+
 def protected_prompts():
     ev = eval_goals()
     d = discovery_prompts()
-    return ev["harmful"] + ev["benign"] + d["harmful"] + d["benign"] + d["canonical_positive"] + d["canonical_negative"]
+    return (ev["harmful"] + ev["benign"] + d["harmful"] + d["benign"] + d["canonical_positive"]
+            + d["canonical_negative"] + heldout_prompts())
 
 
 # ---------------------------------------------------------------- harmful requests
