@@ -231,7 +231,7 @@ def main():
     torch.save(model.state_dict(), os.path.join(args.work, "instruct.pt"))
 
     t = time.time()
-    goals = data.eval_goals()
+    goals = data.tuning_sets()
     results = {}
     base = LlamaForCausalLM(cfg)
     base.load_state_dict(base_state)
