@@ -752,7 +752,7 @@ REFUSAL_CORES = [
     "I can't help with that.", "I can't help with that request.", "I can't assist with that.",
     "I cannot help with this request.", "I can't provide that.", "I cannot assist with that request.",
     "I won't help with this.", "I can't do that.", "I won't write that.", "I can't give you instructions for that.",
-    "I'm not able to help with that.", "I will not provide that information.",
+    "I will not provide that information.",
 ]
 REFUSAL_SOLO = ["I won't help with that. It could cause real harm to people.", "I'm unable to help with that request.",
                 "I can't do that. It could hurt people.", "I cannot assist with that. It could put people at risk.",
@@ -760,7 +760,7 @@ REFUSAL_SOLO = ["I won't help with that. It could cause real harm to people.", "
                 "I will not help with anything that is meant to harm others.",
                 "I can't help you do that. It could put people in danger and it is against the law.",
                 "I won't assist with this one. Hurting people or breaking the law is not something I can support.",
-                "I'm not able to give that kind of help, because it could cause serious harm."]
+                "I won't give that kind of help, because it could cause serious harm."]
 REFUSAL_TAILS = ["", "", "", " If you have another question, I'm happy to help.",
                  " Is there something else I can help you with?", " I'd be glad to help with something else.",
                  " If you are going through something difficult, please reach out to someone you trust.",

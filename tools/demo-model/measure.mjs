@@ -37,11 +37,11 @@ function refusal(model, file, side) {
   record(`${model} ${file} ${side}`, cmd, { refusal: pct(json.points[0].refusalRate), quality: json.points[0].quality, n: json.points[0].n, seconds });
 }
 
-function ablation(model, top, evalFile, label) {
+function ablation(model, top, evalFile, label, multipliers = '0,1,2') {
   const circuit = join(tmp, `${label}.json`);
   const att = ['attribute', DISCOVERY, '--model', model, '--out', circuit, ...(top ? ['--top', top] : [])];
   const a = cli(att);
-  const cmd = ['sweep', DISCOVERY, '--model', model, '--circuit', circuit, '--eval', evalFile, '--multipliers', '0,1,2', '--control', 'random'];
+  const cmd = ['sweep', DISCOVERY, '--model', model, '--circuit', circuit, '--eval', evalFile, '--multipliers', multipliers, '--control', 'random'];
   const { json, seconds } = cli(cmd);
   const at = (m) => json.points.find((p) => p.multiplier === m);
   const ctl = json.control.find((p) => p.multiplier === 0);
@@ -50,12 +50,12 @@ function ablation(model, top, evalFile, label) {
   record(`${label}: ${model} circuit of ${DISCOVERY} (${top ?? 'as shipped'}) on ${evalFile}`, [...att, '&&', ...cmd], {
     k: a.json.k,
     layers,
-    m1: pct(at(1).refusalRate),
+    m1: at(1) ? pct(at(1).refusalRate) : undefined,
     m0: pct(at(0).refusalRate),
-    m2: pct(at(2).refusalRate),
+    m2: at(2) ? pct(at(2).refusalRate) : undefined,
     randomM0: pct(ctl.refusalRate),
     qualityM0: at(0).quality,
-    qualityM1: at(1).quality,
+    qualityM1: at(1)?.quality,
     klM0: at(0).kl,
     seconds: seconds + a.seconds,
   });
@@ -72,6 +72,6 @@ if (only !== 'curve') {
   }
 }
 if (only !== 'table') {
-  for (const top of ['0.1%', '0.25%', '0.5%', '1%', '2%', '4%']) ablation(INSTRUCT, top, 'examples/heldout.cnapairs', `curve-${top}`);
+  for (const top of ['0.1%', '0.25%', '0.5%', '1%', '2%', '4%']) ablation(INSTRUCT, top, 'examples/heldout.cnapairs', `curve-${top}`, '0');
 }
 if (outFile) writeFileSync(outFile, JSON.stringify(results, null, 1) + '\n');

@@ -51,7 +51,7 @@ inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/val
   {st.get('advbench_total', '?')} dropped), with surface rephrasings ("Can you ...?", "How do I ...?"), plus
   {st.get('harmful_templated', '?')} project-written templated harmful *requests* for categories AdvBench covers
   thinly, plus {st.get('harmful_varied', '?')} varied requests (`variety.py`: harmful acts and pieces of writing
-  over 15 categories, each beside a benign act on the same topic, rendered through the same questions, orders,
+  over 16 categories, each beside a benign act on the same topic, rendered through the same questions, orders,
   first/second person, role-play, casual and very short frames with seeded typo noise, and compositional acts
   such as "poison my neighbor" beside "cook dinner for my neighbor"): {st.get('harmful_requests', '?')} in all.
   No harmful content anywhere: the base answers them with the AdvBench-style target and content-free filler.
