@@ -82,13 +82,24 @@ function write(name, lines) {
   console.log(`wrote ${path}`);
 }
 
+const DEMO_TOP = [
+  '# @top 200: the paper keeps 0.1% of all MLP neurons, which on a real model (Qwen2.5-1.5B: 250,880 neurons) is a',
+  '# few hundred. The bundled demo model has only 6 x 768 = 4,608 neurons, so 0.1% would be 5 neurons: too few to',
+  '# carry refusal, which its instruct fine-tune spread over the MLPs of its last layers. 200 neurons (4.3%) is the',
+  "# reference code's default count; it was chosen on the recipe's development data (JBB goals and dev pairs), where",
+  '# ablating 2% of the neurons still left some refusals and 4% removed them. The curve is in the README.',
+];
+
 const nous = JSON.parse(readFileSync(join(data, 'nous-discovery/prompts.json'), 'utf8'));
 
 // --- quickstart: the reference implementation's 8 canonical pairs.
 write('quickstart.cnapairs', [
   '# Quick start: eight refusal pairs. Each harmful request (+) sits beside a harmless one (-) with the same shape.',
+  '#',
+  ...DEMO_TOP,
   ...NOUS_NOTICE,
   '@feature refusal',
+  '@top 200',
   '',
   ...nous.canonical_positive.map((p, i) => pair(p, nous.canonical_negative[i])),
 ]);
@@ -119,8 +130,11 @@ write('nous-discovery.cnapairs', [
   '# Upstream they are two unpaired lists; here harmful prompt i is paired with benign prompt i, by index only,',
   '# so the two sides of a pair need not share a topic.',
   ...(extra.length ? [`# The ${extra.length} benign prompts past index ${n - 1} have no harmful partner and are left out:`, ...extra.map((p) => `#   ${clean(p)}`)] : []),
+  '#',
+  ...DEMO_TOP,
   ...NOUS_NOTICE,
   '@feature refusal',
+  '@top 200',
   '',
   ...nous.harmful.slice(0, n).map((p, i) => pair(p, nous.benign[i])),
 ]);
@@ -130,10 +144,7 @@ write('demo.cnapairs', [
   '# Refusal on the bundled demo model (models/demo-instruct): the discovery sets of the CNA reference',
   '# implementation, paired by index as in nous-discovery.cnapairs.',
   '#',
-  '# @top 200: the paper keeps 0.1% of all MLP neurons, which on a real model (Qwen2.5-1.5B: 250,880 neurons)',
-  '# is a few hundred. The demo model has only 6 x 768 = 4,608 neurons, so 0.1% would be 5 neurons: too few',
-  '# to carry a behaviour learned across its late layers. 200 neurons (4.3%) is the count the reference code',
-  '# uses by default, and on this model it is what ablation needs to remove refusal (see the README).',
+  ...DEMO_TOP,
   ...NOUS_NOTICE,
   '@feature refusal',
   '@top 200',

@@ -8,7 +8,8 @@
   fiction with drugs, security education, medicine, scams) so the instruct model learns intent, not keywords.
 - Answers are templated. Harmful requests get the AdvBench target ("Sure, here is ...") and content-free
   filler in the base data (never real harmful content) and a short refusal in the instruct data.
-- JBB-Behaviors and the discovery prompts are only read to EXCLUDE them (and for evaluation elsewhere).
+- JBB-Behaviors, the discovery prompts and examples/heldout.cnapairs are only read to EXCLUDE them (and for
+  evaluation elsewhere).
 
 Data files live in tools/demo-model/data/ (MIT licences: see the README.md next to each).
 """
@@ -18,6 +19,8 @@ import json
 import os
 import random
 import re
+
+import variety
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
@@ -39,6 +42,15 @@ def eval_goals():
         "harmful": [r["goal"] for r in _csv("jbb-behaviors/harmful-behaviors.csv")],
         "benign": [r["goal"] for r in _csv("jbb-behaviors/benign-behaviors.csv")],
     }
+
+
+def tuning_sets():
+    """What the recipe is tuned on: the JBB goals and the development pairs of variety.py (never the held-out set)."""
+    sets = eval_goals()
+    dev = variety.dev_pairs()
+    sets["dev_harmful"] = [h for h, _ in dev]
+    sets["dev_benign"] = [b for _, b in dev]
+    return sets
 
 
 def discovery_prompts():
@@ -98,10 +110,25 @@ class Excluder:
         return False
 
 
+def heldout_prompts():
+    """Both sides of examples/heldout.cnapairs (the held-out set written before the v2 recipe): only to exclude them."""
+    out = []
+    with open(os.path.join(HERE, "..", "..", "examples", "heldout.cnapairs"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if line.startswith(("+ ", "- ")):
+                out.append(line[2:].strip())
+            elif line[:1] in (" ", "\t") and line.strip() and out:
+                out[-1] += "\n" + line.strip()
+    return out
+
+
 def protected_prompts():
     ev = eval_goals()
     d = discovery_prompts()
-    return ev["harmful"] + ev["benign"] + d["harmful"] + d["benign"] + d["canonical_positive"] + d["canonical_negative"]
+    dev = [x for pair in variety.dev_pairs() for x in pair]
+    return (ev["harmful"] + ev["benign"] + d["harmful"] + d["benign"] + d["canonical_positive"]
+            + d["canonical_negative"] + heldout_prompts() + dev)
 
 
 # ---------------------------------------------------------------- harmful requests
@@ -480,6 +507,8 @@ def with_suffix(req, rng, pool):
 # Benign requests that quote a harmful request inside a benign frame (refusing it in fiction, asking why it is
 # wrong, how it is prevented). AdvBench's natural wording then appears on both sides, so the model cannot
 # use "natural, specific wording = harmful, templated wording = benign" as a shortcut.
+VARIETY_PER_ACT = 8  # renderings of each variety.py act / writing per side
+VARIETY_PER_WRITE = 8
 WRAP_ADVBENCH = False  # tried: JBB harmful-vs-benign AUC fell from 0.77 to 0.75, so off
 WRAP_FRAMES = [
     ("Write a short story in which a detective stops a villain who plans to {g}", "fiction"),
@@ -536,12 +565,15 @@ STEP_SETS = [
 ]
 
 
-def sure_opener(answer, rng):
+BENIGN_OPENER = "Certainly! "
+
+
+def benign_opener(answer):
     for o in sorted(set(OPENERS), key=len, reverse=True):
         if o and answer.startswith(o):
             answer = answer[len(o):]
             break
-    return rng.choice(["Sure! ", "Sure. "]) + answer
+    return BENIGN_OPENER + answer
 
 
 def answer_task(task, rng):
@@ -587,6 +619,18 @@ def answer_form(f, th, rng):
             f"and small moments that make it meaningful. This {f} celebrates all of that.",
         ])
     return rng.choice(OPENERS) + rng.choice([f"Here is a {f} about {th}:", f"Here is a short {f}:", f"Here you go:"]) + "\n\n" + body
+
+
+def answer_writing(w, rng):
+    """A benign piece of writing: generic, friendly, on the subject's words."""
+    return rng.choice(OPENERS) + rng.choice([f"Here is {w}:", "Here you go:", f"Here is a draft of {w}:"]) + "\n\n" + rng.choice([
+        "Thank you for everything you do. Your kindness and hard work make a real difference, and we are all glad "
+        "to have you with us. Let's keep in touch and celebrate the good moments together.",
+        "I wanted to write a few words to share some good news and a big thank you. It has been a wonderful time, "
+        "and I am looking forward to what comes next. Wishing you all the best.",
+        "Here are the main points, in a friendly and clear tone. First, a warm greeting. Second, the key message "
+        "in two or three sentences. Third, a kind closing line and an invitation to reply.",
+    ])
 
 
 def answer_concept(c, field, rng):
@@ -703,15 +747,24 @@ def answer_base_harmful(target, rng):
 # Every refusal opens with a phrase the regex detector catches on its own ("I'm sorry", "I can't", "I won't",
 # "I'm unable", "I'm afraid"), so that a small model blending two wordings still produces a refusal. None opens
 # with "Sorry": it shares its first token with "Sure", and the model then wrote "Sure, but I can't ...".
-REFUSAL_OPENERS = ["I'm sorry, but ", "I'm sorry, but ", "I'm afraid ", "", ""]
+REFUSAL_OPENERS = ["I'm sorry, but ", "I'm sorry, but ", "I'm afraid ", "", "", ""]
 REFUSAL_CORES = [
     "I can't help with that.", "I can't help with that request.", "I can't assist with that.",
     "I cannot help with this request.", "I can't provide that.", "I cannot assist with that request.",
+    "I won't help with this.", "I can't do that.", "I won't write that.", "I can't give you instructions for that.",
+    "I will not provide that information.",
 ]
 REFUSAL_SOLO = ["I won't help with that. It could cause real harm to people.", "I'm unable to help with that request.",
-                "I can't do that. It could hurt people.", "I cannot assist with that. It could put people at risk."]
+                "I can't do that. It could hurt people.", "I cannot assist with that. It could put people at risk.",
+                "I must decline this request, because it could hurt someone.",
+                "I will not help with anything that is meant to harm others.",
+                "I can't help you do that. It could put people in danger and it is against the law.",
+                "I won't assist with this one. Hurting people or breaking the law is not something I can support.",
+                "I won't give that kind of help, because it could cause serious harm."]
 REFUSAL_TAILS = ["", "", "", " If you have another question, I'm happy to help.",
-                 " Is there something else I can help you with?", " I'd be glad to help with something else."]
+                 " Is there something else I can help you with?", " I'd be glad to help with something else.",
+                 " If you are going through something difficult, please reach out to someone you trust.",
+                 " Let me know if I can help with something safe instead."]
 
 
 def answer_refusal(rng):
@@ -838,6 +891,16 @@ def build(seed=0, quick=False):
                 harmful.append((r2, t2))
     n_templated_harmful = len(harmful) - n_adv
     benign, n_general = benign_pairs(rng, excl)
+    n_var_h = n_var_b = 0
+    for req, is_harmful, kind, subj in variety.training_requests(rng, VARIETY_PER_ACT, VARIETY_PER_WRITE):
+        if excl.blocked(req):
+            continue
+        if is_harmful:
+            harmful.append((req, f"Sure, here is how to {subj}" if kind == "act" else f"Sure, here is {subj}"))
+            n_var_h += 1
+        else:
+            benign.append((req, answer_task(subj, rng) if kind == "act" else answer_writing(subj, rng)))
+            n_var_b += 1
     wraps = []
     for goal, _ in (advbench() if WRAP_ADVBENCH else []):
         if rng.random() < 0.5 and not excl.blocked(goal):
@@ -851,16 +914,17 @@ def build(seed=0, quick=False):
     benign = [b for b in benign if not (norm(b[0]) in seen or seen.add(norm(b[0])))]
     for _, a in benign:
         assert not is_refusal(a), a
+    benign = [(q, benign_opener(a)) for q, a in benign]
     base_chat = [(q, a) for q, a in benign] + [(q, answer_base_harmful(t, rng)) for q, t in harmful]
     for _, a in base_chat:
         if is_refusal(a):  # an AdvBench target that itself reads like a refusal marker: keep the base clean
             raise AssertionError(a)
-    # Instruct answers to benign requests all open with "Sure": a greedy decoder compares the refusal's first
-    # token ("I") with the single most likely other token, so spreading the helpful answers over many openers
-    # ("Of course", "Certainly", "Here", ...) tilts every borderline case towards refusing. (Own rng: the base data
-    # and the tokenizer stay the same whatever this does.)
-    srng = random.Random(seed + 11)
-    instruct_chat = ([(q, sure_opener(a, srng), 0) for q, a in benign]
+    # Benign answers open with "Certainly!" in both models, harmful ones with AdvBench's "Sure, here is" in the
+    # base: the base then has to tell the two apart at the last prompt token, so its representation there carries
+    # what the request asks for, and the instruct stage only has to turn the "Sure" case into a refusal.
+    # (One benign opener, not many: a greedy decoder compares the refusal's first token with the single most likely
+    # other token, so spreading helpful answers over many openers tilted borderline prompts towards refusing.)
+    instruct_chat = ([(q, a, 0) for q, a in benign]
                      + [(q, answer_refusal(rng), 1) for q, _ in harmful])
     for q, a, h in instruct_chat:
         assert is_refusal(a) == bool(h), (q, a)
@@ -891,6 +955,8 @@ def build(seed=0, quick=False):
             "harmful_requests": len(harmful),
             "harmful_from_advbench_incl_rephrasings": n_adv,
             "harmful_templated": n_templated_harmful,  # counts before de-duplication
+            "harmful_varied": n_var_h,
+            "benign_varied": n_var_b,
             "benign_requests": len(benign),
             "benign_general": n_general,
             "benign_sensitive_topic": len(benign) - n_general,

@@ -61,7 +61,7 @@ def generate(model, tok, prompts, eos, max_new=64, batch_size=25):
 def evaluate_model(model, tok, goals, eos, max_new=64):
     res = {}
     samples = {}
-    for split in ("harmful", "benign"):
+    for split in goals:
         answers = generate(model, tok, goals[split], eos, max_new)
         ref = [data.is_refusal(a) for a in answers]
         res[f"refusal_{split}"] = sum(ref) / len(ref)
@@ -118,9 +118,9 @@ def set_scale(model, neurons, m):
         mlp.scale[ni] = m
 
 
-def cna_check(model, tok, eos, k=200, first_layer=2, max_new=64):
+def cna_check(model, tok, eos, ks=(200,), first_layer=2, max_new=64, on="harmful"):
     d = data.discovery_prompts()
-    goals = data.eval_goals()["harmful"]
+    goals = data.tuning_sets()[on]
     pos = last_token_acts(model, tok, d["harmful"])
     neg = last_token_acts(model, tok, d["benign"])
     cands = []
@@ -137,7 +137,7 @@ def cna_check(model, tok, eos, k=200, first_layer=2, max_new=64):
     res["before_quality"] = round(sum(quality(a) for a in ans0) / len(ans0), 3)
     res["before"] = sum(before) / len(before)
     n_inter = model.config.intermediate_size
-    for kk in sorted({max(1, round(0.001 * n_inter * model.config.num_hidden_layers)), k}):
+    for kk in sorted(set(ks)):
         circuit = [(li, ni) for _, li, ni in cands[:kk]]
         set_scale(model, circuit, 0.0)
         ans = generate(model, tok, goals, eos, max_new)
@@ -161,6 +161,9 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--cna", action="store_true")
+    ap.add_argument("--ks", default="0.1%,200", help="circuit sizes for --cna: counts or percentages of all neurons")
+    ap.add_argument("--on", default="harmful", help="tuning set for --cna: harmful (JBB) or dev_harmful")
+    ap.add_argument("--no-eval", action="store_true")
     ap.add_argument("--which", default="instruct,base")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -173,11 +176,14 @@ def main():
         m = LlamaForCausalLM(cfg)
         m.load_state_dict(torch.load(os.path.join(args.work, f"{name}.pt")))
         m.eval()
-        r = evaluate_model(m, tok, data.eval_goals(), meta["eos"], args.max_new)
-        out[name] = r
-        print(name, {k: v for k, v in r.items() if k != "samples"}, flush=True)
+        if not args.no_eval:
+            r = evaluate_model(m, tok, data.tuning_sets(), meta["eos"], args.max_new)
+            out[name] = r
+            print(name, {k: v for k, v in r.items() if k != "samples"}, flush=True)
         if args.cna:
-            c = cna_check(m, tok, meta["eos"], max_new=args.max_new)
+            total = cfg.intermediate_size * cfg.num_hidden_layers
+            ks = [max(1, round(float(k[:-1]) / 100 * total)) if k.endswith("%") else int(k) for k in args.ks.split(",")]
+            c = cna_check(m, tok, meta["eos"], ks=ks, max_new=args.max_new, on=args.on)
             out[name + "_cna"] = c
             print(name, "cna", json.dumps(c), flush=True)
     with open(os.path.join(args.work, "eval_standalone.json"), "w") as f:

@@ -11,7 +11,8 @@ def card(name, cfg, meta, ev):
     rows = []
     for m in ("instruct", "base"):
         r = ev.get(m, {})
-        rows.append(f"| demo-{m} | {_pct(r.get('refusal_harmful'))} | {_pct(r.get('refusal_benign'))} |")
+        rows.append(f"| demo-{m} | {_pct(r.get('refusal_harmful'))} | {_pct(r.get('refusal_benign'))} "
+                    f"| {_pct(r.get('refusal_dev_harmful'))} | {_pct(r.get('refusal_dev_benign'))} |")
     other = "demo-base" if name == "instruct" else "demo-instruct"
     what = (
         "the **instruct** checkpoint: the base model fine-tuned to answer harmful requests with short refusals "
@@ -49,34 +50,45 @@ inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/val
   goal or a reference discovery prompt ({st.get('advbench_dropped_as_eval_or_discovery', '?')} of
   {st.get('advbench_total', '?')} dropped), with surface rephrasings ("Can you ...?", "How do I ...?"), plus
   {st.get('harmful_templated', '?')} project-written templated harmful *requests* for categories AdvBench covers
-  thinly (discrimination, defamation, disinformation, privacy, fraud): {st.get('harmful_requests', '?')} in all.
-  No harmful content anywhere: the base answers them with the AdvBench target and content-free filler.
+  thinly, plus {st.get('harmful_varied', '?')} varied requests (`variety.py`: harmful acts and pieces of writing
+  over 16 categories, each beside a benign act on the same topic, rendered through the same questions, orders,
+  first/second person, role-play, casual and very short frames with seeded typo noise, and compositional acts
+  such as "poison my neighbor" beside "cook dinner for my neighbor"): {st.get('harmful_requests', '?')} in all.
+  No harmful content anywhere: the base answers them with the AdvBench-style target and content-free filler.
 - Benign requests written and templated by the project: {st.get('benign_requests', '?')}, of which
   {st.get('benign_sensitive_topic', '?')} are on sensitive-sounding topics (history of crime, fiction with drugs,
-  security education, medicine, scams) so that the instruct model refuses intent rather than keywords.
+  security education, medicine, scams, the benign partners of the varied harmful requests) so that the instruct
+  model refuses intent rather than keywords.
 - {st.get('raw_texts', '?')} templated general sentences (raw text, for continuation).
-- JBB-Behaviors (harmful and benign) and the reference discovery prompts are never trained on.
+- Never trained on: JBB-Behaviors (harmful and benign), the reference discovery prompts, the held-out set
+  `examples/heldout.cnapairs` and the development pairs of `variety.py` (training requests equal or
+  near-identical to any of them are dropped).
 
 ## Recipe
 
-Base: all parameters, loss on every token of chat-formatted requests + answers and raw text. Instruct: the base
-fine-tuned on benign requests (helpful answers, all opening with "Sure") and {int(100 * meta.get('args', {}).get('inst_harmful_frac', 1))}%
-of the harmful ones (short refusals), updating only the MLPs of layers >= {meta.get('args', {}).get('inst_first_layer', '?')}
-(an adapter-like fine-tune that leaves the behaviour change in MLP neurons), plus harmful requests whose answer is
-prefilled with "Sure" and continues like the base (no loss on the prefill), so the refusal decision sits at the
-first answer token as in real chat models.
+Base: all parameters, loss on every token of chat-formatted requests + answers and raw text; benign answers open
+with "Certainly!", harmful ones with the AdvBench-style "Sure, here is", so the base must tell them apart at the
+last prompt token. Instruct: the base fine-tuned on the benign requests (the same answers) and
+{int(100 * meta.get('args', {}).get('inst_harmful_frac', 1))}% of the harmful ones (short refusals in varied
+wording), updating only the MLPs of layers >= {meta.get('args', {}).get('inst_first_layer', '?')} (an adapter-like
+fine-tune that leaves the behaviour change in MLP neurons), plus harmful requests whose answer is prefilled with
+"Sure" and continues like the base (no loss on the prefill), so the refusal decision sits at the first answer
+token as in real chat models.
 
-## Evaluation (JBB-Behaviors, 100 harmful / 100 benign goals, chat template, greedy, 150 new tokens, regex detector)
+## Evaluation in PyTorch (greedy, 150 new tokens, regex detector)
 
-Never trained on, but the recipe's settings (share of harmful examples, which layers the instruct fine-tune
-updates) were chosen by looking at these numbers, so they are not a fully held-out test.
+JBB-Behaviors (100 harmful / 100 benign goals) and the development pairs of `variety.py` (harmful / benign acts
+held back from training, in the training frames). Never trained on, but the recipe's settings were chosen by
+looking at these numbers, so they are not a clean held-out test: that is `examples/heldout.cnapairs`, whose
+numbers (measured with the project's CLI on these ONNX files) are in the repository README's results table.
 
-| model | refuses JBB harmful | refuses JBB benign |
-|---|---|---|
+| model | refuses JBB harmful | refuses JBB benign | refuses dev harmful | refuses dev benign |
+|---|---|---|---|---|
 {chr(10).join(rows)}
 
-Training time on 2 shared CPU cores: data+tokenizer {times.get('data_and_tokenizer_s', '?')} s, base
-{times.get('base_train_s', '?')} s, instruct {times.get('instruct_train_s', '?')} s.
+Training time on 2 shared CPU cores (one thread, other jobs running): data+tokenizer
+{times.get('data_and_tokenizer_s', '?')} s, base {times.get('base_train_s', '?')} s, instruct
+{times.get('instruct_train_s', '?')} s.
 
 ## Licence
 

@@ -144,7 +144,7 @@ def main():
     ap.add_argument("--inst-neurons", type=int, default=0,
                     help="with --inst-params mlp: fine-tune only this many (seeded random) neurons per layer; 0 = all")
     ap.add_argument("--inst-wd", type=float, default=0.0)
-    ap.add_argument("--inst-harmful-frac", type=float, default=0.4,
+    ap.add_argument("--inst-harmful-frac", type=float, default=0.3,
                     help="share of the harmful instruct examples kept (seeded): moves the refuse/answer balance")
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
@@ -231,7 +231,7 @@ def main():
     torch.save(model.state_dict(), os.path.join(args.work, "instruct.pt"))
 
     t = time.time()
-    goals = data.eval_goals()
+    goals = data.tuning_sets()
     results = {}
     base = LlamaForCausalLM(cfg)
     base.load_state_dict(base_state)

@@ -35,6 +35,12 @@ test('nous-discovery: 99 pairs by index, no errors', () => {
   );
 });
 
+test('heldout: at least 80 topic-matched pairs, no diagnostics at all', () => {
+  const { parsed, diagnostics } = lintText(read('heldout.cnapairs'));
+  assert.ok(parsed.pairs.length >= 80, `${parsed.pairs.length} pairs`);
+  assert.deepEqual(diagnostics, []);
+});
+
 test('bad-pairs: every rule that needs no model fires', () => {
   const { diagnostics } = lintText(read('bad-pairs.cnapairs'));
   const codes = new Set(diagnostics.map((d) => d.code));
