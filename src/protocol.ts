@@ -164,8 +164,6 @@ export interface TokenizeResult {
   counts: number[];
   /** The model's context length (max_position_embeddings), or null when config.json does not say. */
   contextLength: number | null;
-  /** Token ids of each of the request's `pieces`, encoded without special tokens. */
-  pieceIds?: number[][];
 }
 
 export interface EngineResults {
@@ -182,12 +180,7 @@ export interface EngineResults {
 export interface RequestBodies {
   inspect: { model: ModelRef };
   /** Reads only the model's tokenizer (no ONNX session), and runs ahead of queued forward passes. */
-  tokenize: {
-    model: ModelRef;
-    prompts: PromptSpec[];
-    /** Bare texts to encode as they would continue a prompt (e.g. answer letters), no special tokens added. */
-    pieces?: string[];
-  };
+  tokenize: { model: ModelRef; prompts: PromptSpec[] };
   /** Ids of plain texts, encoded without special tokens (tokenizer only; runs ahead like tokenize). */
   tokenIds: { model: ModelRef; texts: string[] };
   /** Promoted and suppressed tokens of neurons, read from the model's weights (no forward pass). */

@@ -94,9 +94,8 @@ export class EngineClient {
   }
 
   /** Token counts of prompts as capture formats them; reads only the tokenizer, and skips the queue. */
-  tokenize(model: ModelRef, prompts: PromptSpec[], opts: CallOptions & { pieces?: string[] } = {}): Promise<TokenizeResult> {
-    const { pieces, ...call } = opts;
-    return this.call('tokenize', { model, prompts, ...(pieces ? { pieces } : {}) }, call);
+  tokenize(model: ModelRef, prompts: PromptSpec[], opts: CallOptions = {}): Promise<TokenizeResult> {
+    return this.call('tokenize', { model, prompts }, opts);
   }
 
   activations(model: ModelRef, prompt: PromptSpec, opts: CallOptions = {}): Promise<ActivationsResult> {

@@ -81,7 +81,6 @@ export class EngineService {
         return;
       }
       const result: TokenizeResult = { counts: req.prompts.map((p: PromptSpec) => tokenizer.encodePrompt(p).length), contextLength };
-      if (req.pieces) result.pieceIds = req.pieces.map((text) => tokenizer.encode(text, false));
       this.post({ type: 'result', id: req.id, request: 'tokenize', result });
     } catch (err) {
       this.post({ type: 'error', id: req.id, error: toEngineError(err) });

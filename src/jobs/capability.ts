@@ -84,7 +84,7 @@ export async function runCapability(ctx: JobContext, opts: CapabilityOptions): P
   const questions = (opts.questions ?? (await mmluQuestions('test'))).slice(0, opts.limit ?? Infinity);
   const dev = opts.dev ?? (await mmluQuestions('dev'));
   if (questions.length === 0) throw new UserError('No capability questions to score.');
-  if (!ctx.engine.tokenize) throw new Error('The capability check needs an engine that tokenizes.');
+  if (!ctx.engine.tokenize || !ctx.engine.tokenIds) throw new Error('The capability check needs an engine that tokenizes.');
   const devOf = new Map<string, ChoiceQuestion[]>();
   for (const d of dev) devOf.set(d.subject, [...(devOf.get(d.subject) ?? []), d]);
   const maxShots = Math.max(...shotsList);
@@ -92,8 +92,8 @@ export async function runCapability(ctx: JobContext, opts: CapabilityOptions): P
   // Every question with 0..maxShots examples, tokenized once, to find what fits the context.
   const textOf = (q: number, s: number) => formatQuestion(questions[q], (devOf.get(questions[q].subject) ?? []).slice(0, s));
   const candidates = questions.flatMap((_, q) => Array.from({ length: maxShots + 1 }, (_, s) => promptSpec(textOf(q, s), opts.header)));
-  const tok = await ctx.engine.tokenize(ctx.model, candidates, { signal: ctx.signal, pieces: letterPieces() });
-  const letters = letterTokenIds(tok.pieceIds ?? []);
+  const tok = await ctx.engine.tokenize(ctx.model, candidates, { signal: ctx.signal });
+  const letters = letterTokenIds((await ctx.engine.tokenIds(ctx.model, letterPieces(), { signal: ctx.signal })).ids);
   const fits = (q: number, s: number) => tok.contextLength === null || tok.counts[q * (maxShots + 1) + s] <= tok.contextLength;
   const available = (q: number) => devOf.get(questions[q].subject)?.length ?? 0;
 

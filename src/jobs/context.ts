@@ -8,7 +8,7 @@ import { CancelledError } from '../errors';
 import type { ModelRef } from '../protocol';
 
 /** The part of EngineClient the jobs use (`tokenize` for the prompt-length check, skipped without it). */
-export type Engine = Pick<EngineClient, 'inspect' | 'generate' | 'forEachActivation'> & Partial<Pick<EngineClient, 'tokenize'>>;
+export type Engine = Pick<EngineClient, 'inspect' | 'generate' | 'forEachActivation'> & Partial<Pick<EngineClient, 'tokenize' | 'tokenIds'>>;
 
 export interface JobProgress {
   /** What is running now, e.g. `discovery pairs`, `generic prompts`, `generation`. */

@@ -64,11 +64,8 @@ function fakeEngine(log: { captures: RequestBodies['captureBatch'][]; rows: Gene
       return { prompts: body.prompts.length, layers: LAYERS, intermediateSize: WIDTH, hiddenSize: HIDDEN, vocabSize: VOCAB };
     },
     // Every prompt 5 tokens; letters A-D are tokens 0-3 with or without a space.
-    tokenize: async (_model, prompts, opts) => ({
-      counts: prompts.map(() => 5),
-      contextLength: 100,
-      pieceIds: opts?.pieces?.map((p) => ['ABCD'.indexOf(p.trim())]),
-    }),
+    tokenize: async (_model, prompts) => ({ counts: prompts.map(() => 5), contextLength: 100 }),
+    tokenIds: async (_model, texts) => ({ ids: texts.map((p) => ['ABCD'.indexOf(p.trim())]) }),
     generate: async (body) => {
       if (log.requests.length === 0) log.rows.push(...body.rows);
       log.requests.push(body.rows);
