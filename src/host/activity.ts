@@ -41,7 +41,8 @@ interface DocumentActivity {
 
 export class CircuitActivity implements vscode.Disposable {
   private readonly docs = new Map<string, DocumentActivity>();
-  private inflight: AbortController | undefined;
+  /** The request in flight: what it computes, and its promise (a later refresh for the same prompts joins it). */
+  private inflight: { abort: AbortController; texts: Set<string>; done: Promise<void> } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly positive: vscode.TextEditorDecorationType[];
   private readonly negative: vscode.TextEditorDecorationType[];
@@ -92,11 +93,13 @@ export class CircuitActivity implements vscode.Disposable {
     const state = this.docs.get(key);
     if (!state || state.run !== run) this.docs.set(key, { run, byText: new Map(), drawn: [], tokens: [] });
     await this.refresh(editor);
+    // Focus and scroll events may have replaced this request with a newer one: wait for the last.
+    while (this.inflight) await this.inflight.done.catch(() => undefined);
   }
 
   hide(uri: vscode.Uri): void {
     this.docs.delete(uri.toString());
-    this.inflight?.abort();
+    this.inflight?.abort.abort();
     for (const e of vscode.window.visibleTextEditors.filter((x) => x.document.uri.toString() === uri.toString())) this.clear(e);
     this.drawnEmitter.fire(uri);
   }
@@ -127,21 +130,31 @@ export class CircuitActivity implements vscode.Disposable {
     this.timer = setTimeout(() => void this.refresh(editor), delay);
   }
 
-  /** Runs the visible prompts that have no activity yet (cancelling the previous request), then draws. */
+  /**
+   * Runs the visible prompts that have no activity yet, then draws. A request already computing all of them
+   * is joined; one computing others (the view moved) is cancelled.
+   */
   private async refresh(editor: vscode.TextEditor): Promise<void> {
     const doc = editor.document;
     const state = this.docs.get(doc.uri.toString());
     if (!state || !isPairsDocument(doc)) return;
-    const visible = this.visiblePrompts(editor);
-    const missing = visible.filter((p) => !state.byText.has(p.text));
+    const missing = this.visiblePrompts(editor).filter((p) => !state.byText.has(p.text));
     this.draw(editor, state);
     if (missing.length === 0) return;
-    this.inflight?.abort();
+    const current = this.inflight;
+    if (current && missing.every((p) => current.texts.has(p.text))) {
+      await current.done.catch(() => undefined);
+      if (this.docs.get(doc.uri.toString()) === state) this.draw(editor, state);
+      return;
+    }
+    current?.abort.abort();
     const abort = new AbortController();
-    this.inflight = abort;
+    const done = this.compute(doc, state.run, missing, state.byText, abort.signal, () => this.draw(editor, state));
+    const request = { abort, texts: new Set(missing.map((p) => p.text)), done };
+    this.inflight = request;
     this.ctx.running.add(abort);
     try {
-      await this.compute(doc, state.run, missing, state.byText, abort.signal, () => this.draw(editor, state));
+      await done;
     } catch (err) {
       if (!(err instanceof CancelledError)) {
         const e = err instanceof Error ? err : new Error(String(err));
@@ -150,7 +163,7 @@ export class CircuitActivity implements vscode.Disposable {
       }
     } finally {
       this.ctx.running.delete(abort);
-      if (this.inflight === abort) this.inflight = undefined;
+      if (this.inflight === request) this.inflight = undefined;
     }
     this.draw(editor, state);
   }
@@ -246,7 +259,7 @@ export class CircuitActivity implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.inflight?.abort();
+    this.inflight?.abort.abort();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

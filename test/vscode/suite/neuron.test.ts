@@ -51,9 +51,7 @@ suite('neuron page and circuit activity on the demo model', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  // Skipped after the merge of #11/#13/#14/#16: on main it tints 0 tokens (passed on the #14 branch); to be
-  // investigated (see the closing note), not hidden.
-  test.skip('Show Circuit Activity tints the demo pairs token by token, and a hover lists the neurons', async () => {
+  test('Show Circuit Activity tints the demo pairs token by token, and a hover lists the neurons', async () => {
     assert.ok(doc);
     const count = await vscode.commands.executeCommand<number | undefined>('cna.showCircuitActivity', doc.uri);
     assert.ok(count && count > 0, `tokens tinted: ${count}`);
@@ -86,8 +84,10 @@ suite('neuron page and circuit activity on the demo model', function () {
   test('a click on a circuit neuron in the chart panel opens its page with its numbers', async () => {
     assert.ok(doc);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
-    await vscode.commands.executeCommand('cna.openChartPanel');
     const api = await cnaApi();
+    // Independent of the test above: the file's circuit, found here when that test did not run it.
+    if (!(await api.chartRendered('separation'))?.summary.circuit) await vscode.commands.executeCommand('cna.runAttribution', doc.uri);
+    await vscode.commands.executeCommand('cna.openChartPanel');
     await waitFor(async () => ((await api.chartRendered('separation'))?.summary.circuit ? true : undefined), 30_000, 'the panel draws the circuit');
     const page = (r: Rendered | undefined) => (r?.shown?.kl && r.shown.neuron ? r : undefined);
     if (hasHarness()) {
