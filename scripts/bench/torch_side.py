@@ -7,7 +7,8 @@ TASK_JSON: {"mode": "reference" | "batched" | "generate", "threads": 2, "topK": 
             "batch": 8,                                                                            (batched)
             "prompts": [[id]], "newTokens": 64, "batches": [1, 8]}                                 (generate)
   reference  neuron_steer as its users run it: a NeuronSteerer around the model (the kit's make_steerer, since
-             NeuronSteerer(name) cannot load on this stack) and find_feature(positive=, negative=, top_k=),
+             NeuronSteerer(name) cannot load on this stack), its constructor's default universal-neuron
+             detection (auto_blacklist=True: ten prompts at batch 1) and find_feature(positive=, negative=, top_k=),
              which tokenises each prompt itself and runs them one by one (batch 1). Reports whether the ids it fed
              the model are ours (idsMatch).
   batched    PyTorch eager, our ids left-padded in batches, forward pre-hooks on every mlp.down_proj keep the last
@@ -59,6 +60,12 @@ def reference():
     model, tok = load(tokenizer=True)
     t = time.perf_counter()
     steerer = R.make_steerer(model, tok, "Qwen2.5-0.5B-Instruct-shaped")
+    # NeuronSteerer(name), as its users construct it, detects universal neurons first (auto_blacklist=True, with
+    # these arguments): ten batch-1 forward passes that are part of their wait. make_steerer skips the hub load
+    # and this pass, so it runs here, as cna attribute runs its ten generic prompts.
+    from neuron_steer.core import detect_universal_neurons
+
+    steerer.blacklist |= detect_universal_neurons(model, tok, "cpu", n_prompts=10, top_k=20, threshold_fraction=0.8)
     circuit = steerer.find_feature(positive=TASK["positive"], negative=TASK["negative"], top_k=TASK["topK"])
     out["workMs"] = ms(t)
     theirs = [R.reference_ids(steerer, p) for p in TASK["positive"] + TASK["negative"]]

@@ -3,7 +3,9 @@
 // process tree. Needs the hf-stack kit (transformers, neuron_steer; see lib/hfstack.mjs) and a model made with it;
 // without them it says why and skips these keys only. Speedups are their median over ours (> 1: we are faster).
 //   discoveryVsReference     whole discovery run (process start, load, PAIRS pairs, circuit): `cna attribute`
-//                            vs neuron_steer's find_feature as its users run it (batch 1, it tokenises itself)
+//                            vs neuron_steer's find_feature as its users run it (batch 1, it tokenises itself,
+//                            after NeuronSteerer's default universal-neuron detection: ten prompts; ours runs
+//                            its ten generic prompts too)
 //   discoveryVsTorchBatched  the same vs PyTorch eager in batches of 8 with forward pre-hooks on down_proj
 //   loadVsTorch              discovery's load until its first forward pass: from_pretrained vs cna attribute's
 //                            (loadGenerateVsTorch: the generation session's)

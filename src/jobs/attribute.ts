@@ -20,6 +20,13 @@ import { DISK_STORE_THRESHOLD_BYTES, DiskPairStore } from './diskPairStore';
 import type { PairsInput } from './pairsInput';
 import { resolveRunSettings } from './settings';
 
+/** Captured rows one capture request may hold (both sides of its pairs, every neuron as float32). */
+const CHUNK_BYTES = 64 * 1024 * 1024;
+
+function defaultChunkPairs(totalNeurons: number): number {
+  return Math.min(64, Math.max(16, Math.floor(CHUNK_BYTES / (2 * totalNeurons * 4))));
+}
+
 export interface AttributeOptions {
   pairs: PairsInput;
   /** `0.1%` or `200` as typed, or already parsed; overrides `@top` (a CLI flag; the editor resolves first, settings.ts). */
@@ -28,7 +35,10 @@ export interface AttributeOptions {
   excludeLayers?: string | readonly number[];
   /** Default true (the paper), false in reference mode (the reference's contrastive discovery never filters). */
   universalFilter?: boolean;
-  /** Pairs per capture request (default 16): bounds the half-pairs waiting for their partner. */
+  /**
+   * Pairs per capture request: bounds the half-pairs waiting for their partner. Default: as many as fit in
+   * CHUNK_BYTES of captured rows, 16 to 64 (more prompts per request sort into batches with less padding).
+   */
   chunkPairs?: number;
   /** Rows per forward pass (engine default when absent). */
   batchSize?: number;
@@ -174,7 +184,7 @@ export async function runAttribute(ctx: JobContext, opts: AttributeOptions): Pro
   const width = info.intermediateSize;
   let forwardMs = 0;
 
-  const chunk = Math.max(1, Math.floor(opts.chunkPairs ?? 16));
+  const chunk = Math.max(1, Math.floor(opts.chunkPairs ?? defaultChunkPairs(identity.totalNeurons)));
   const totalPrompts = 2 * discovery.length + genericPrompts.length;
   let donePrompts = 0;
   const report = (stage: string) => ctx.onProgress?.({ stage, done: donePrompts, total: totalPrompts });
