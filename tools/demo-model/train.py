@@ -136,7 +136,7 @@ def main():
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--heads", type=int, default=6)
     ap.add_argument("--kv-heads", type=int, default=2)
-    ap.add_argument("--base-epochs", type=int, default=3)
+    ap.add_argument("--base-epochs", type=int, default=2)
     ap.add_argument("--inst-epochs", type=int, default=2)
     ap.add_argument("--base-lr", type=float, default=2e-3)
     ap.add_argument("--inst-lr", type=float, default=1e-3)
@@ -149,7 +149,7 @@ def main():
     ap.add_argument("--inst-wd", type=float, default=0.0)
     ap.add_argument("--inst-harmful-frac", type=float, default=0.3,
                     help="share of the harmful instruct examples kept (seeded): moves the refuse/answer balance")
-    ap.add_argument("--base-first-weight", type=float, default=1.0,
+    ap.add_argument("--base-first-weight", type=float, default=5.0,
                     help="loss weight of the first answer token in the base stage (the Sure / Certainly choice)")
     ap.add_argument("--inst-first-weight", type=float, default=1.0,
                     help="loss weight of the first answer token in the instruct stage (refuse or answer)")
