@@ -53,7 +53,9 @@ inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/val
   thinly, plus {st.get('harmful_varied', '?')} varied requests (`variety.py`: harmful acts and pieces of writing
   over 16 categories, each beside a benign act on the same topic, rendered through the same questions, orders,
   first/second person, role-play, casual and very short frames with seeded typo noise, and compositional acts
-  such as "poison my neighbor" beside "cook dinner for my neighbor"): {st.get('harmful_requests', '?')} in all.
+  such as "poison my neighbor" beside "cook dinner for my neighbor", slot grammars of harmful and benign verbs
+  over shared objects in 14 categories, and pieces of writing such as "a post calling my neighbor vermin" beside
+  "a post thanking my neighbor"): {st.get('harmful_requests', '?')} in all.
   No harmful content anywhere: the base answers them with the AdvBench-style target and content-free filler.
 - Benign requests written and templated by the project: {st.get('benign_requests', '?')}, of which
   {st.get('benign_sensitive_topic', '?')} are on sensitive-sounding topics (history of crime, fiction with drugs,
@@ -68,7 +70,7 @@ inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/val
 
 Base: all parameters, loss on every token of chat-formatted requests + answers and raw text; benign answers open
 with "Certainly!", harmful ones with the AdvBench-style "Sure, here is", so the base must tell them apart at the
-last prompt token. Instruct: the base fine-tuned on the benign requests (the same answers) and
+last prompt token; that first answer token has loss weight {float(meta.get('args', {}).get('base_first_weight', 1)):g}. Instruct: the base fine-tuned on the benign requests (the same answers) and
 {int(100 * meta.get('args', {}).get('inst_harmful_frac', 1))}% of the harmful ones (short refusals in varied
 wording), updating only the MLPs of layers >= {meta.get('args', {}).get('inst_first_layer', '?')} (an adapter-like
 fine-tune that leaves the behaviour change in MLP neurons), plus harmful requests whose answer is prefilled with

@@ -110,14 +110,17 @@ def train_stage(model, seqs, epochs, lr, batch_size, seed, pad_id, name, warmup=
     return time.time() - t0
 
 
-def encode_chat(tok, q, a, loss_on_prompt, prefill=""):
-    """prefill: a prefix of the answer that is context only (no loss), e.g. "Sure," in prefilled examples."""
+def encode_chat(tok, q, a, loss_on_prompt, prefill="", first_weight=1.0):
+    """prefill: a prefix of the answer that is context only (no loss), e.g. "Sure," in prefilled examples.
+    first_weight: loss weight of the first answer token (the answer-or-refuse decision) when it is a target."""
     p = tok.encode(bpe.chat_prompt(q))
     n_pre = len(tok.encode(prefill)) if prefill else 0
     r = tok.encode(a + "<|im_end|>") + tok.encode("\n")
     ids = p + r
     w = ([1.0 if loss_on_prompt else 0.0] * (len(p) + n_pre) + [1.0] * (len(r) - 1 - n_pre) + [0.0])
     # weight[i] marks token i as a target: in the instruct stage only the answer and its <|im_end|>
+    if n_pre == 0:
+        w[len(p)] = first_weight
     return ids, w
 
 
@@ -133,7 +136,7 @@ def main():
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--heads", type=int, default=6)
     ap.add_argument("--kv-heads", type=int, default=2)
-    ap.add_argument("--base-epochs", type=int, default=3)
+    ap.add_argument("--base-epochs", type=int, default=2)
     ap.add_argument("--inst-epochs", type=int, default=2)
     ap.add_argument("--base-lr", type=float, default=2e-3)
     ap.add_argument("--inst-lr", type=float, default=1e-3)
@@ -146,6 +149,10 @@ def main():
     ap.add_argument("--inst-wd", type=float, default=0.0)
     ap.add_argument("--inst-harmful-frac", type=float, default=0.3,
                     help="share of the harmful instruct examples kept (seeded): moves the refuse/answer balance")
+    ap.add_argument("--base-first-weight", type=float, default=5.0,
+                    help="loss weight of the first answer token in the base stage (the Sure / Certainly choice)")
+    ap.add_argument("--inst-first-weight", type=float, default=1.0,
+                    help="loss weight of the first answer token in the instruct stage (refuse or answer)")
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
@@ -179,14 +186,14 @@ def main():
     base_chat, inst_chat, raw = d["base_chat"], d["instruct_chat"], d["raw"]
     if args.quick:
         base_chat, inst_chat = base_chat[:1500], inst_chat[:1200]
-    base_seqs = [encode_chat(tok, q, a, True) for q, a in base_chat]
+    base_seqs = [encode_chat(tok, q, a, True, first_weight=args.base_first_weight) for q, a in base_chat]
     for r in raw:
         ids = tok.encode(r + "<|endoftext|>")
         base_seqs.append((ids, [0.0] + [1.0] * (len(ids) - 1)))
     if args.inst_harmful_frac < 1.0:
         keep_rng = random.Random(args.seed + 3)
         inst_chat = [e for e in inst_chat if e[2] != 1 or keep_rng.random() < args.inst_harmful_frac]
-    inst_seqs = [encode_chat(tok, q, a, False, pre) for q, a, _, pre in inst_chat]
+    inst_seqs = [encode_chat(tok, q, a, False, pre, args.inst_first_weight) for q, a, _, pre in inst_chat]
     base_seqs = [(i[:256], w[:256]) for i, w in base_seqs]
     inst_seqs = [(i[:256], w[:256]) for i, w in inst_seqs]
     log(f"base: {len(base_seqs)} seqs {sum(len(s[0]) for s in base_seqs)} tokens; "
