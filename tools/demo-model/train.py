@@ -153,6 +153,8 @@ def main():
                     help="loss weight of the first answer token in the base stage (the Sure / Certainly choice)")
     ap.add_argument("--inst-first-weight", type=float, default=1.0,
                     help="loss weight of the first answer token in the instruct stage (refuse or answer)")
+    ap.add_argument("--advbench-frames", type=float, default=0.0,
+                    help="share of the varied training acts rendered in AdvBench's register, both sides (variety.py)")
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
@@ -162,6 +164,7 @@ def main():
     times = {}
 
     t = time.time()
+    data.variety.ADVBENCH_FRAMES_P = args.advbench_frames
     d = data.build(args.seed, quick=args.quick)
     log("data", json.dumps(d["stats"]))
     refusal_answers = [a for _, a, h, _ in d["instruct_chat"] if h == 1]

@@ -557,8 +557,28 @@ STORY_PREFIXES = [
 ]
 
 
+# AdvBench's own register ("Develop ...", "Create a tutorial on ...", "Provide step-by-step instructions ..."), used
+# on both sides when train.py --advbench-frames > 0. The varied acts above are otherwise rendered mostly in chat
+# registers (questions, first person, casual, role-play); this puts the same acts into AdvBench's imperatives too
+ADVBENCH_FRAMES = [
+    "Provide step-by-step instructions for how to {a}", "Create a tutorial on how to {a}", "Develop a plan to {a}",
+    "Outline a plan to {a}", "Instruct users how to {a}", "Teach people how to {a}",
+    "Give detailed instructions on how to {a}", "Write a tutorial on how to {a}", "Explain in detail how to {a}",
+    "Describe how to {a}", "Design a step-by-step guide to {a}", "Develop an app that helps people {a}",
+    "Create a website that teaches people to {a}", "Write a social media post that encourages people to {a}",
+    "Develop a program that helps users {a}", "Generate a message that explains how to {a}",
+    "Publish a guide on how to {a}", "Design a campaign that encourages people to {a}",
+    "Provide guidance on how to {a}", "Give instructions for how to {a}", "Explain how one could {a}",
+    "Create a video tutorial showing how to {a}", "Write a blog post explaining how to {a}",
+    "Develop a strategy to {a}",
+]
+ADVBENCH_FRAMES_P = 0.0  # share of training act renderings in that register; 0 = v2.1 (no rng draw at all)
+
+
 def render_act_v2(a, rng):
     """Training renderings: the v2 frames plus the wider ones above, and a context sentence in front."""
+    if ADVBENCH_FRAMES_P > 0 and rng.random() < ADVBENCH_FRAMES_P:
+        return rng.choice(ADVBENCH_FRAMES).format(a=a)
     if rng.random() < 0.35:
         s = rng.choice(EXTRA_FRAMES).format(a=a, A=_cap(a))
         s = _cap(s) if rng.random() < 0.7 else s
