@@ -270,7 +270,8 @@ async function rssChild(n) {
   globalThis.gc?.();
   const base = process.memoryUsage().rss;
   let peak = base;
-  const split = { anon: 0, file: 0 };
+  /** Peak anonymous and file-backed bytes, where /proc says (Linux). */
+  let split;
   const prompts = goals.slice(0, n).map((text) => ({ text }));
   const I = model.info.intermediateSize;
   const sums = Array.from({ length: model.info.layers }, () => new Float64Array(I));
@@ -281,14 +282,10 @@ async function rssChild(n) {
     });
     peak = Math.max(peak, process.memoryUsage().rss);
     const now = rssSplit();
-    if (now) {
-      split.anon = Math.max(split.anon, now.anon);
-      split.file = Math.max(split.file, now.file);
-    }
+    if (now) split = { anon: Math.max(split?.anon ?? 0, now.anon), file: Math.max(split?.file ?? 0, now.file) };
   });
   const seconds = (performance.now() - t) / 1000;
-  const anon = rssSplit() ? split : {};
-  process.stdout.write(JSON.stringify({ base, peak, ...anon, promptsPerSecond: n / seconds }) + '\n');
+  process.stdout.write(JSON.stringify({ base, peak, ...split, promptsPerSecond: n / seconds }) + '\n');
 }
 
 /** Resident anonymous and file-backed bytes from /proc/self/status (Linux; undefined elsewhere). */
