@@ -20,6 +20,8 @@ import os
 import random
 import re
 
+import stances
+import topics
 import variety
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,7 +52,22 @@ def tuning_sets():
     dev = variety.dev_pairs()
     sets["dev_harmful"] = [h for h, _ in dev]
     sets["dev_benign"] = [b for _, b in dev]
+    dev2 = dev2_pairs()
+    sets["dev2_harmful"] = [h for h, _ in dev2]
+    sets["dev2_benign"] = [b for _, b in dev2]
     return sets
+
+
+def dev2_pairs():
+    """data/dev2/pairs.tsv: 60 hand-written pairs in registers the grammars do not produce, written for v3 before
+    any v3 run, to tune on without touching the held-out set."""
+    rows = _tsv(os.path.join(DATA, "dev2", "pairs.tsv"))
+    return [(r["harmful"], r["benign"]) for r in rows]
+
+
+def _tsv(path):
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
 
 
 def discovery_prompts():
@@ -126,7 +143,7 @@ def heldout_prompts():
 def protected_prompts():
     ev = eval_goals()
     d = discovery_prompts()
-    dev = [x for pair in variety.dev_pairs() for x in pair]
+    dev = [x for pair in variety.dev_pairs() + dev2_pairs() for x in pair]
     return (ev["harmful"] + ev["benign"] + d["harmful"] + d["benign"] + d["canonical_positive"]
             + d["canonical_negative"] + heldout_prompts() + dev)
 
@@ -509,6 +526,10 @@ def with_suffix(req, rng, pool):
 # use "natural, specific wording = harmful, templated wording = benign" as a shortcut.
 VARIETY_PER_ACT = 8  # renderings of each variety.py act / writing per side
 VARIETY_PER_WRITE = 8
+STANCE_CLAIMS = 0  # v3: claims asked for directly, per side (stances.claim_requests)
+ADVBENCH_EXTRA = 0.0  # v3: share of varied acts given one more rendering in AdvBench's register
+TOPIC_ACTS = 0  # v3: harmful and benign acts per topic over harm words (topics.py); 0 = off
+STANCE_WRITINGS = 0  # v3: harmful and benign stance writings per side (stances.py); 0 = v2.1
 WRAP_ADVBENCH = False  # tried: JBB harmful-vs-benign AUC fell from 0.77 to 0.75, so off
 WRAP_FRAMES = [
     ("Write a short story in which a detective stops a villain who plans to {g}", "fiction"),
@@ -892,7 +913,16 @@ def build(seed=0, quick=False):
     n_templated_harmful = len(harmful) - n_adv
     benign, n_general = benign_pairs(rng, excl)
     n_var_h = n_var_b = 0
-    for req, is_harmful, kind, subj in variety.training_requests(rng, VARIETY_PER_ACT, VARIETY_PER_WRITE):
+    varied = variety.training_requests(rng, VARIETY_PER_ACT, VARIETY_PER_WRITE)
+    if STANCE_WRITINGS:
+        varied += stances.training_requests(random.Random(seed + 11), STANCE_WRITINGS, STANCE_CLAIMS)
+    if TOPIC_ACTS:
+        varied += topics.training_requests(random.Random(seed + 13), TOPIC_ACTS, variety.render_act_v2)
+    if ADVBENCH_EXTRA:
+        xr = random.Random(seed + 12)
+        varied += [(_cap(xr.choice(variety.ADVBENCH_FRAMES).format(a=subj)), h, kind, subj)
+                   for _, h, kind, subj in list(varied) if kind == "act" and xr.random() < ADVBENCH_EXTRA]
+    for req, is_harmful, kind, subj in varied:
         if excl.blocked(req):
             continue
         if is_harmful:

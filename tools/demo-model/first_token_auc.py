@@ -1,5 +1,5 @@
 """The quick proxy the recipe is compared on: how well one first-answer-token score separates the harmful from the
-benign side of the tuning sets (JBB-Behaviors and the development pairs; never the held-out set).
+benign side of the tuning sets (JBB-Behaviors, the development pairs and data/dev2; never the held-out set).
 
 Score at the last prompt token (chat template): log P("Sure") - log P("Certainly") for the base (the opener it
 picks), log P("I'm") - log P("Certainly") for the instruct model (refuse or answer). Prints the AUC
@@ -60,7 +60,8 @@ def main():
         a = first["Sure"] if name == "base" else first["I'm"]
         sc = {k: scores(model, tok, v, a, first["Certainly"]) for k, v in sets.items()}
         r = {"auc_jbb": round(auc(sc["harmful"], sc["benign"]), 3),
-             "auc_dev": round(auc(sc["dev_harmful"], sc["dev_benign"]), 3)}
+             "auc_dev": round(auc(sc["dev_harmful"], sc["dev_benign"]), 3),
+             "auc_dev2": round(auc(sc["dev2_harmful"], sc["dev2_benign"]), 3)}
         r.update({f"positive_{k}": round(sum(x > 0 for x in v) / len(v), 3) for k, v in sc.items()})
         print(name, json.dumps(r), flush=True)
 

@@ -155,6 +155,14 @@ def main():
                     help="loss weight of the first answer token in the instruct stage (refuse or answer)")
     ap.add_argument("--advbench-frames", type=float, default=0.0,
                     help="share of the varied training acts rendered in AdvBench's register, both sides (variety.py)")
+    ap.add_argument("--stance-writings", type=int, default=0,
+                    help="v3: harmful and benign stance writings per side (stances.py); 0 = v2.1's data")
+    ap.add_argument("--stance-claims", type=int, default=0,
+                    help="v3: claims asked for directly, per side (stances.claim_requests)")
+    ap.add_argument("--topic-acts", type=int, default=0,
+                    help="v3: harmful and benign acts per topic over harm words (topics.py)")
+    ap.add_argument("--advbench-extra", type=float, default=0.0,
+                    help="v3: share of varied acts given one more rendering in AdvBench's register")
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
@@ -165,6 +173,10 @@ def main():
 
     t = time.time()
     data.variety.ADVBENCH_FRAMES_P = args.advbench_frames
+    data.STANCE_WRITINGS = args.stance_writings
+    data.STANCE_CLAIMS = args.stance_claims
+    data.TOPIC_ACTS = args.topic_acts
+    data.ADVBENCH_EXTRA = args.advbench_extra
     d = data.build(args.seed, quick=args.quick)
     log("data", json.dumps(d["stats"]))
     refusal_answers = [a for _, a, h, _ in d["instruct_chat"] if h == 1]
