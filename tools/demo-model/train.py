@@ -124,6 +124,27 @@ def encode_chat(tok, q, a, loss_on_prompt, prefill="", first_weight=1.0):
     return ids, w
 
 
+def drop_words(q, p, rng):
+    """The request with each word dropped with probability p (at least three kept): the same request then reads
+    differently in each epoch, so the answer-or-refuse choice must rest on many words rather than on one memorised
+    string (the base fits its training requests perfectly: first-token AUC 0.9998 on them)."""
+    words = q.split(" ")
+    if len(words) <= 3:
+        return q
+    kept = [w for w in words if rng.random() >= p]
+    return " ".join(kept) if len(kept) >= 3 else q
+
+
+def merge_data(d, extra):
+    """d plus the requests of extra (another seed's build) that d does not have (normalised text)."""
+    seen = {data.norm(q) for q, _ in d["base_chat"]}
+    base = d["base_chat"] + [(q, a) for q, a in extra["base_chat"] if data.norm(q) not in seen]
+    inst_seen = {(data.norm(q), h) for q, _, h, _ in d["instruct_chat"]}
+    inst = d["instruct_chat"] + [e for e in extra["instruct_chat"] if (data.norm(e[0]), e[2]) not in inst_seen]
+    raw = d["raw"] + [r for r in extra["raw"] if r not in set(d["raw"])]
+    return dict(d, base_chat=base, instruct_chat=inst, raw=raw)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny run to test the pipeline end to end")
@@ -136,8 +157,8 @@ def main():
     ap.add_argument("--layers", type=int, default=6)
     ap.add_argument("--heads", type=int, default=6)
     ap.add_argument("--kv-heads", type=int, default=2)
-    ap.add_argument("--base-epochs", type=int, default=2)
-    ap.add_argument("--inst-epochs", type=int, default=2)
+    ap.add_argument("--base-epochs", type=int, default=1)  # v2.1: 2 (one seed's data)
+    ap.add_argument("--inst-epochs", type=int, default=1)  # v2.1: 2
     ap.add_argument("--base-lr", type=float, default=2e-3)
     ap.add_argument("--inst-lr", type=float, default=1e-3)
     ap.add_argument("--batch", type=int, default=32)
@@ -155,14 +176,18 @@ def main():
                     help="loss weight of the first answer token in the instruct stage (refuse or answer)")
     ap.add_argument("--advbench-frames", type=float, default=0.0,
                     help="share of the varied training acts rendered in AdvBench's register, both sides (variety.py)")
-    ap.add_argument("--stance-writings", type=int, default=0,
-                    help="v3: harmful and benign stance writings per side (stances.py); 0 = v2.1's data")
-    ap.add_argument("--stance-claims", type=int, default=0,
+    ap.add_argument("--stance-writings", type=int, default=1500,
+                    help="v3: harmful and benign stance writings per side (stances.py); v2.1: 0")
+    ap.add_argument("--stance-claims", type=int, default=200,
                     help="v3: claims asked for directly, per side (stances.claim_requests)")
-    ap.add_argument("--topic-acts", type=int, default=0,
+    ap.add_argument("--topic-acts", type=int, default=120,
                     help="v3: harmful and benign acts per topic over harm words (topics.py)")
-    ap.add_argument("--advbench-extra", type=float, default=0.0,
+    ap.add_argument("--advbench-extra", type=float, default=0.25,
                     help="v3: share of varied acts given one more rendering in AdvBench's register")
+    ap.add_argument("--base-word-drop", type=float, default=0.0,
+                    help="v3: base epochs after the first see each request with words dropped at this rate")
+    ap.add_argument("--data-seeds", type=int, default=2,
+                    help="v3: merge the data of this many seeds (seed, seed+1000, ...): more distinct requests")
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
@@ -179,6 +204,9 @@ def main():
     data.ADVBENCH_EXTRA = args.advbench_extra
     d = data.build(args.seed, quick=args.quick)
     log("data", json.dumps(d["stats"]))
+    for k in range(1, args.data_seeds):  # more distinct requests from the same grammars, instead of more epochs
+        d = merge_data(d, data.build(args.seed + 1000 * k, quick=args.quick))
+        log(f"merged data seed {args.seed + 1000 * k}: base {len(d['base_chat'])} instruct {len(d['instruct_chat'])}")
     refusal_answers = [a for _, a, h, _ in d["instruct_chat"] if h == 1]
     if args.skip_base:  # the base checkpoint fixes the vocabulary: reuse its tokenizer
         tok = bpe.Tokenizer.load(os.path.join(args.work, "tokenizer.json"))
@@ -202,7 +230,13 @@ def main():
     if args.quick:
         base_chat, inst_chat = base_chat[:1500], inst_chat[:1200]
     base_seqs = [encode_chat(tok, q, a, True, first_weight=args.base_first_weight) for q, a in base_chat]
-    for r in raw:
+    base_epochs = 1 if args.quick else args.base_epochs
+    if args.base_word_drop > 0:  # one pass over the original epoch plus word-dropped copies for the others
+        drop_rng = random.Random(args.seed + 5)
+        for _ in range(base_epochs - 1):
+            base_seqs += [encode_chat(tok, drop_words(q, args.base_word_drop, drop_rng), a, True,
+                                      first_weight=args.base_first_weight) for q, a in base_chat]
+    for r in raw * (base_epochs if args.base_word_drop > 0 else 1):
         ids = tok.encode(r + "<|endoftext|>")
         base_seqs.append((ids, [0.0] + [1.0] * (len(ids) - 1)))
     if args.inst_harmful_frac < 1.0:
@@ -220,7 +254,7 @@ def main():
     if args.skip_base:
         model.load_state_dict(torch.load(base_path))
     else:
-        times["base_train_s"] = round(train_stage(model, base_seqs, 1 if args.quick else args.base_epochs,
+        times["base_train_s"] = round(train_stage(model, base_seqs, 1 if args.base_word_drop > 0 else base_epochs,
                                                   args.base_lr, args.batch, args.seed, pad_id, "base"), 1)
         torch.save(model.state_dict(), base_path)
     base_state = {k: v.clone() for k, v in model.state_dict().items()}
