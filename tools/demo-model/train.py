@@ -124,17 +124,6 @@ def encode_chat(tok, q, a, loss_on_prompt, prefill="", first_weight=1.0):
     return ids, w
 
 
-def drop_words(q, p, rng):
-    """The request with each word dropped with probability p (at least three kept): the same request then reads
-    differently in each epoch, so the answer-or-refuse choice must rest on many words rather than on one memorised
-    string (the base fits its training requests perfectly: first-token AUC 0.9998 on them)."""
-    words = q.split(" ")
-    if len(words) <= 3:
-        return q
-    kept = [w for w in words if rng.random() >= p]
-    return " ".join(kept) if len(kept) >= 3 else q
-
-
 def merge_data(d, extra):
     """d plus the requests of extra (another seed's build) that d does not have (normalised text)."""
     seen = {data.norm(q) for q, _ in d["base_chat"]}
@@ -184,10 +173,6 @@ def main():
                     help="v3: harmful and benign acts per topic over harm words (topics.py)")
     ap.add_argument("--advbench-extra", type=float, default=0.25,
                     help="v3: share of varied acts given one more rendering in AdvBench's register")
-    ap.add_argument("--base-word-drop", type=float, default=0.0,
-                    help="v3: base epochs after the first see each request with words dropped at this rate")
-    ap.add_argument("--data-seeds", type=int, default=2,
-                    help="v3: merge the data of this many seeds (seed, seed+1000, ...): more distinct requests")
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
@@ -230,13 +215,7 @@ def main():
     if args.quick:
         base_chat, inst_chat = base_chat[:1500], inst_chat[:1200]
     base_seqs = [encode_chat(tok, q, a, True, first_weight=args.base_first_weight) for q, a in base_chat]
-    base_epochs = 1 if args.quick else args.base_epochs
-    if args.base_word_drop > 0:  # one pass over the original epoch plus word-dropped copies for the others
-        drop_rng = random.Random(args.seed + 5)
-        for _ in range(base_epochs - 1):
-            base_seqs += [encode_chat(tok, drop_words(q, args.base_word_drop, drop_rng), a, True,
-                                      first_weight=args.base_first_weight) for q, a in base_chat]
-    for r in raw * (base_epochs if args.base_word_drop > 0 else 1):
+    for r in raw:
         ids = tok.encode(r + "<|endoftext|>")
         base_seqs.append((ids, [0.0] + [1.0] * (len(ids) - 1)))
     if args.inst_harmful_frac < 1.0:
@@ -254,7 +233,7 @@ def main():
     if args.skip_base:
         model.load_state_dict(torch.load(base_path))
     else:
-        times["base_train_s"] = round(train_stage(model, base_seqs, 1 if args.base_word_drop > 0 else base_epochs,
+        times["base_train_s"] = round(train_stage(model, base_seqs, 1 if args.quick else args.base_epochs,
                                                   args.base_lr, args.batch, args.seed, pad_id, "base"), 1)
         torch.save(model.state_dict(), base_path)
     base_state = {k: v.clone() for k, v in model.state_dict().items()}
