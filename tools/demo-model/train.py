@@ -173,6 +173,8 @@ def main():
                     help="v3: harmful and benign acts per topic over harm words (topics.py)")
     ap.add_argument("--advbench-extra", type=float, default=0.25,
                     help="v3: share of varied acts given one more rendering in AdvBench's register")
+    ap.add_argument("--data-seeds", type=int, default=2,
+                    help="v3: merge the data of this many seeds (seed, seed+1000, ...): more distinct requests")
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
