@@ -30,9 +30,9 @@ DATA = os.path.join(HERE, "data")
 
 # ---------------------------------------------------------------- sources
 
-def _csv(path):
+def _csv(path, delimiter=","):
     with open(os.path.join(DATA, path), newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+        return list(csv.DictReader(f, delimiter=delimiter))
 
 
 def advbench():
@@ -61,13 +61,7 @@ def tuning_sets():
 def dev2_pairs():
     """data/dev2/pairs.tsv: 60 hand-written pairs in registers the grammars do not produce, written for v3 before
     any v3 run, to tune on without touching the held-out set."""
-    rows = _tsv(os.path.join(DATA, "dev2", "pairs.tsv"))
-    return [(r["harmful"], r["benign"]) for r in rows]
-
-
-def _tsv(path):
-    with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f, delimiter="\t"))
+    return [(r["harmful"], r["benign"]) for r in _csv("dev2/pairs.tsv", delimiter="\t")]
 
 
 def discovery_prompts():
