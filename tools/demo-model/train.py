@@ -130,7 +130,8 @@ def merge_data(d, extra):
     base = d["base_chat"] + [(q, a) for q, a in extra["base_chat"] if data.norm(q) not in seen]
     inst_seen = {(data.norm(q), h) for q, _, h, _ in d["instruct_chat"]}
     inst = d["instruct_chat"] + [e for e in extra["instruct_chat"] if (data.norm(e[0]), e[2]) not in inst_seen]
-    raw = d["raw"] + [r for r in extra["raw"] if r not in set(d["raw"])]
+    have = set(d["raw"])
+    raw = d["raw"] + [r for r in extra["raw"] if r not in have]
     return dict(d, base_chat=base, instruct_chat=inst, raw=raw)
 
 
