@@ -135,11 +135,14 @@ class DecoderLayer(nn.Module):
         self.mlp = MLP(c)
         self.input_layernorm = RMSNorm(c.hidden_size, c.rms_norm_eps)
         self.post_attention_layernorm = RMSNorm(c.hidden_size, c.rms_norm_eps)
+        self.dropout = 0.0  # training only (train.py --base-dropout); not part of the exported graph
 
     def forward(self, x, cos, sin, bias, pk, pv):
         a, present = self.self_attn(self.input_layernorm(x), cos, sin, bias, pk, pv)
-        x = x + a
-        x = x + self.mlp(self.post_attention_layernorm(x))
+        drop = self.dropout if self.training else 0.0  # draws random numbers only when on: runs without it unchanged
+        x = x + (F.dropout(a, drop) if drop else a)
+        m = self.mlp(self.post_attention_layernorm(x))
+        x = x + (F.dropout(m, drop) if drop else m)
         return x, present
 
 

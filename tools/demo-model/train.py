@@ -24,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bpe  # noqa: E402
 import data  # noqa: E402
+import lexicon  # noqa: E402
 from model import Config, LlamaForCausalLM  # noqa: E402
 from evaluate import evaluate_model  # noqa: E402
 
@@ -174,9 +175,13 @@ def main():
                     help="v3: harmful and benign acts per topic over harm words (topics.py)")
     ap.add_argument("--advbench-extra", type=float, default=0.25,
                     help="v3: share of varied acts given one more rendering in AdvBench's register")
-    ap.add_argument("--data-seeds", type=int, default=2,
-                    help="v3: merge the data of this many seeds (seed, seed+1000, ...): more distinct requests")
+    ap.add_argument("--data-seeds", type=int, default=3,
+                    help="merge this many seeds' data (seed, seed+1000, ...): more distinct requests (v3: 2, v3.1: 3)")
     ap.add_argument("--max-new", type=int, default=150)
+    ap.add_argument("--base-dropout", type=float, default=0.0,
+                    help="dropout on each attention and MLP output in the base stage (0: off, as shipped)")
+    ap.add_argument("--lexicon", type=int, default=0,
+                    help="WordNet dictionary sentences added to the base's raw text (lexicon.py; 0: off, as shipped)")
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -195,6 +200,11 @@ def main():
     for k in range(1, args.data_seeds):  # more distinct requests from the same grammars, instead of more epochs
         d = merge_data(d, data.build(args.seed + 1000 * k, quick=args.quick))
         log(f"merged data seed {args.seed + 1000 * k}: base {len(d['base_chat'])} instruct {len(d['instruct_chat'])}")
+    if args.lexicon:  # words the grammars never use, tied by definitions to words they do use
+        lex = lexicon.gloss_texts(random.Random(args.seed + 11), args.lexicon)
+        d = dict(d, raw=d["raw"] + lex, base_texts=d["base_texts"] + [r + "<|endoftext|>" for r in lex])
+        d["stats"] = dict(d["stats"], lexicon_texts=len(lex))
+        log(f"lexicon: {len(lex)} dictionary sentences")
     refusal_answers = [a for _, a, h, _ in d["instruct_chat"] if h == 1]
     if args.skip_base:  # the base checkpoint fixes the vocabulary: reuse its tokenizer
         tok = bpe.Tokenizer.load(os.path.join(args.work, "tokenizer.json"))
@@ -236,9 +246,13 @@ def main():
     if args.skip_base:
         model.load_state_dict(torch.load(base_path))
     else:
+        for layer in model.model.layers:
+            layer.dropout = args.base_dropout
         times["base_train_s"] = round(train_stage(model, base_seqs, 1 if args.quick else args.base_epochs,
                                                   args.base_lr, args.batch, args.seed, pad_id, "base"), 1)
         torch.save(model.state_dict(), base_path)
+        for layer in model.model.layers:
+            layer.dropout = 0.0
     base_state = {k: v.clone() for k, v in model.state_dict().items()}
 
     only = None
