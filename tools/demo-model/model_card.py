@@ -7,6 +7,7 @@ def _pct(v):
 
 def card(name, cfg, meta, ev):
     st = meta.get("stats", {})
+    args = meta.get("args", {})
     times = ev.get("times", {})
     rows = []
     for m in ("instruct", "base"):
@@ -28,7 +29,7 @@ scratch by this project so that Contrastive Neuron Attribution can be tried with
 This folder is {what}. Its sibling is `{other}`; both come from one recipe
 (`tools/demo-model/`, PyTorch on CPU, seeded).
 
-**What it is not:** a useful assistant. It was trained on a few thousand templated requests and answers; its
+**What it is not:** a useful assistant. It was trained on tens of thousands of templated requests and answers; its
 helpful answers are generic template text, and its "harmful" answers are content-free filler after a
 "Sure, here is ..." prefix. It knows no harmful content. It exists to show, at small scale, how refusal learned
 in instruction tuning lives in a few MLP neurons.
@@ -61,7 +62,14 @@ inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/val
   {st.get('benign_sensitive_topic', '?')} are on sensitive-sounding topics (history of crime, fiction with drugs,
   security education, medicine, scams, the benign partners of the varied harmful requests) so that the instruct
   model refuses intent rather than keywords.
+- Pieces of writing whose harm is their stance (`stances.py`: a sexist email beside a friendly one, a false claim
+  argued beside the same claim debunked) and the words of harm of nine topics in harmful and benign requests
+  (`topics.py`: "write ransomware" beside "remove ransomware").
 - {st.get('raw_texts', '?')} templated general sentences (raw text, for continuation).
+- The counts above are one seed's. The data of {args.get('data_seeds', 1)} seeds (new renderings and combinations of
+  the same grammars, exact duplicates dropped) is merged: {st.get('base_seqs', '?')} base sequences (with the raw
+  text) and {st.get('instruct_seqs', '?')} instruct examples, trained for {args.get('base_epochs', '?')} base and
+  {args.get('inst_epochs', '?')} instruct epoch(s).
 - Never trained on: JBB-Behaviors (harmful and benign), the reference discovery prompts, the held-out set
   `examples/heldout.cnapairs` and the development pairs of `variety.py` (training requests equal or
   near-identical to any of them are dropped).

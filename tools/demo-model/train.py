@@ -221,8 +221,6 @@ def main():
     cfg = Config(vocab_size=tok.vocab_size, hidden_size=args.hidden, intermediate_size=args.intermediate,
                  num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=args.kv_heads,
                  max_position_embeddings=256, eos_token_id=eos[0], pad_token_id=pad_id)
-    with open(os.path.join(args.work, "config.json"), "w") as f:
-        json.dump({"config": cfg.__dict__, "eos": eos, "args": vars(args), "stats": d["stats"]}, f, indent=1)
 
     base_chat, inst_chat, raw = d["base_chat"], d["instruct_chat"], d["raw"]
     if args.quick:
@@ -239,6 +237,9 @@ def main():
     inst_seqs = [(i[:256], w[:256]) for i, w in inst_seqs]
     log(f"base: {len(base_seqs)} seqs {sum(len(s[0]) for s in base_seqs)} tokens; "
         f"instruct: {len(inst_seqs)} seqs {sum(len(s[0]) for s in inst_seqs)} tokens")
+    stats = dict(d["stats"], base_seqs=len(base_seqs), instruct_seqs=len(inst_seqs))  # all seeds, as trained
+    with open(os.path.join(args.work, "config.json"), "w") as f:
+        json.dump({"config": cfg.__dict__, "eos": eos, "args": vars(args), "stats": stats}, f, indent=1)
 
     model = LlamaForCausalLM(cfg)
     log(f"model {model.n_params() / 1e6:.2f}M params")
