@@ -8,6 +8,9 @@ def _pct(v):
 def card(name, cfg, meta, ev):
     st = meta.get("stats", {})
     args = meta.get("args", {})
+    seeds = args.get("data_seeds", 1)
+    merged = (f"The counts above are one seed's; the data of {seeds} seeds (new renderings and combinations of the "
+              "same grammars, exact duplicates dropped) is merged. " if seeds > 1 else "")
     times = ev.get("times", {})
     rows = []
     for m in ("instruct", "base"):
@@ -66,9 +69,8 @@ inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/val
   argued beside the same claim debunked) and the words of harm of nine topics in harmful and benign requests
   (`topics.py`: "write ransomware" beside "remove ransomware").
 - {st.get('raw_texts', '?')} templated general sentences (raw text, for continuation).
-- The counts above are one seed's. The data of {args.get('data_seeds', 1)} seeds (new renderings and combinations of
-  the same grammars, exact duplicates dropped) is merged: {st.get('base_seqs', '?')} base sequences (with the raw
-  text) and {st.get('instruct_seqs', '?')} instruct examples, trained for {args.get('base_epochs', '?')} base and
+- {merged}Trained: {st.get('base_seqs', '?')} base sequences (with the raw text) and
+  {st.get('instruct_seqs', '?')} instruct examples, for {args.get('base_epochs', '?')} base and
   {args.get('inst_epochs', '?')} instruct epoch(s).
 - Never trained on: JBB-Behaviors (harmful and benign), the reference discovery prompts, the held-out set
   `examples/heldout.cnapairs` and the development pairs of `variety.py` (training requests equal or
