@@ -58,9 +58,10 @@ def collate(seqs, ids, pad_id):
 
 
 def train_stage(model, seqs, epochs, lr, batch_size, seed, pad_id, name, warmup=50, min_lr_frac=0.1, only=None,
-                wd=0.1):
+                wd=0.1, ema_decay=0.0):
     """seqs: list of (token ids, loss weights); weight[i] = 1 when token i is a prediction target.
-    only: a predicate on parameter names; the other parameters stay frozen."""
+    only: a predicate on parameter names; the other parameters stay frozen.
+    ema_decay > 0: the model ends with the exponential moving average of its weights over the steps."""
     rng = random.Random(seed)
     torch.manual_seed(seed)
     plan = []
@@ -78,6 +79,7 @@ def train_stage(model, seqs, epochs, lr, batch_size, seed, pad_id, name, warmup=
     t0 = time.time()
     ntok = 0
     ema = None
+    avg = {k: v.detach().clone() for k, v in model.state_dict().items()} if ema_decay > 0 else None
     for step, ids in enumerate(plan):
         cur = lr * min(1.0, (step + 1) / warmup)
         if step >= warmup:
@@ -98,12 +100,18 @@ def train_stage(model, seqs, epochs, lr, batch_size, seed, pad_id, name, warmup=
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
         opt.step()
+        if avg is not None:
+            with torch.no_grad():
+                for k, v in model.state_dict().items():
+                    avg[k].mul_(ema_decay).add_(v, alpha=1 - ema_decay)
         ntok += int((x != pad_id).sum())
         ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
         if step % 25 == 0 or step == total - 1:
             el = time.time() - t0
             log(f"{name} step {step + 1}/{total} loss {ema:.3f} lr {cur:.2e} {ntok / max(el, 1e-6):.0f} tok/s "
                 f"elapsed {el:.0f}s")
+    if avg is not None:
+        model.load_state_dict(avg)
     model.eval()
     for p in model.parameters():  # no stale gradients into the next stage (they would enter its clipping norm)
         p.grad = None
@@ -180,6 +188,8 @@ def main():
     ap.add_argument("--max-new", type=int, default=150)
     ap.add_argument("--base-dropout", type=float, default=0.0,
                     help="dropout on each attention and MLP output in the base stage (0: off, as shipped)")
+    ap.add_argument("--base-ema", type=float, default=0.0,
+                    help="end the base stage on the moving average of its weights with this decay (0: off, as shipped)")
     ap.add_argument("--lexicon", type=int, default=0,
                     help="WordNet dictionary sentences added to the base's raw text (lexicon.py; 0: off, as shipped)")
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
@@ -250,7 +260,8 @@ def main():
         for layer in model.model.layers:
             layer.dropout = args.base_dropout
         times["base_train_s"] = round(train_stage(model, base_seqs, 1 if args.quick else args.base_epochs,
-                                                  args.base_lr, args.batch, args.seed, pad_id, "base"), 1)
+                                                  args.base_lr, args.batch, args.seed, pad_id, "base",
+                                                  ema_decay=args.base_ema), 1)
         torch.save(model.state_dict(), base_path)
         for layer in model.model.layers:
             layer.dropout = 0.0
