@@ -78,7 +78,7 @@ def train_stage(model, seqs, epochs, lr, batch_size, seed, pad_id, name, warmup=
     model.train()
     t0 = time.time()
     ntok = 0
-    ema = None
+    loss_ema = None
     avg = {k: v.detach().clone() for k, v in model.state_dict().items()} if ema_decay > 0 else None
     for step, ids in enumerate(plan):
         cur = lr * min(1.0, (step + 1) / warmup)
@@ -105,10 +105,10 @@ def train_stage(model, seqs, epochs, lr, batch_size, seed, pad_id, name, warmup=
                 for k, v in model.state_dict().items():
                     avg[k].mul_(ema_decay).add_(v, alpha=1 - ema_decay)
         ntok += int((x != pad_id).sum())
-        ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
+        loss_ema = loss.item() if loss_ema is None else 0.95 * loss_ema + 0.05 * loss.item()
         if step % 25 == 0 or step == total - 1:
             el = time.time() - t0
-            log(f"{name} step {step + 1}/{total} loss {ema:.3f} lr {cur:.2e} {ntok / max(el, 1e-6):.0f} tok/s "
+            log(f"{name} step {step + 1}/{total} loss {loss_ema:.3f} lr {cur:.2e} {ntok / max(el, 1e-6):.0f} tok/s "
                 f"elapsed {el:.0f}s")
     if avg is not None:
         model.load_state_dict(avg)
