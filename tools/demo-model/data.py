@@ -523,6 +523,7 @@ VARIETY_PER_WRITE = 8
 STANCE_CLAIMS = 0  # v3: claims asked for directly, per side (stances.claim_requests)
 ADVBENCH_EXTRA = 0.0  # v3: share of varied acts given one more rendering in AdvBench's register
 TOPIC_ACTS = 0  # v3: harmful and benign acts per topic over harm words (topics.py); 0 = off
+TOPICS_V4 = False  # v4: the eleven topics of topics.TOPICS_V4 as well
 STANCE_WRITINGS = 0  # v3: harmful and benign stance writings per side (stances.py); 0 = v2.1
 WRAP_ADVBENCH = False  # tried: JBB harmful-vs-benign AUC fell from 0.77 to 0.75, so off
 WRAP_FRAMES = [
@@ -911,7 +912,7 @@ def build(seed=0, quick=False):
     if STANCE_WRITINGS:
         varied += stances.training_requests(random.Random(seed + 11), STANCE_WRITINGS, STANCE_CLAIMS)
     if TOPIC_ACTS:
-        varied += topics.training_requests(random.Random(seed + 13), TOPIC_ACTS, variety.render_act_v2)
+        varied += topics.training_requests(random.Random(seed + 13), TOPIC_ACTS, variety.render_act_v2, TOPICS_V4)
     if ADVBENCH_EXTRA:
         xr = random.Random(seed + 12)
         varied += [(_cap(xr.choice(variety.ADVBENCH_FRAMES).format(a=subj)), h, kind, subj)

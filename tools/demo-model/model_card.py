@@ -11,6 +11,7 @@ def card(name, cfg, meta, ev):
     seeds = args.get("data_seeds", 1)
     merged = (f"The counts above are one seed's; the data of {seeds} seeds (new renderings and combinations of the "
               "same grammars, exact duplicates dropped) is merged. " if seeds > 1 else "")
+    n_topics = 20 if args.get("topics_v4") else 9
     times = ev.get("times", {})
     rows = []
     for m in ("instruct", "base"):
@@ -30,7 +31,7 @@ def card(name, cfg, meta, ev):
 A tiny Llama-architecture chat model (about {cfg.hidden_size}-wide, {cfg.num_hidden_layers} layers) trained from
 scratch by this project so that Contrastive Neuron Attribution can be tried without downloading a real model.
 This folder is {what}. Its sibling is `{other}`; both come from one recipe
-(`tools/demo-model/`, PyTorch on CPU, seeded).
+(`tools/demo-model/`, PyTorch on CPU, seed {args.get('seed', 0)}).
 
 **What it is not:** a useful assistant. It was trained on tens of thousands of templated requests and answers; its
 helpful answers are generic template text, and its "harmful" answers are content-free filler after a
@@ -66,7 +67,7 @@ inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.key/val
   security education, medicine, scams, the benign partners of the varied harmful requests) so that the instruct
   model refuses intent rather than keywords.
 - Pieces of writing whose harm is their stance (`stances.py`: a sexist email beside a friendly one, a false claim
-  argued beside the same claim debunked) and the words of harm of nine topics in harmful and benign requests
+  argued beside the same claim debunked) and the words of harm of {n_topics} topics in harmful and benign requests
   (`topics.py`: "write ransomware" beside "remove ransomware").
 - {st.get('raw_texts', '?')} templated general sentences (raw text, for continuation).
 - {merged}Trained: {st.get('base_seqs', '?')} base sequences (with the raw text) and

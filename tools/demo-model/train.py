@@ -181,6 +181,8 @@ def main():
                     help="v3: claims asked for directly, per side (stances.claim_requests)")
     ap.add_argument("--topic-acts", type=int, default=120,
                     help="v3: harmful and benign acts per topic over harm words (topics.py)")
+    ap.add_argument("--topics-v4", type=int, default=1,
+                    help="v4: the eleven more topics of topics.TOPICS_V4 too (money, law, elections, ...); v3.1: 0")
     ap.add_argument("--advbench-extra", type=float, default=0.25,
                     help="v3: share of varied acts given one more rendering in AdvBench's register")
     ap.add_argument("--data-seeds", type=int, default=3,
@@ -204,6 +206,7 @@ def main():
     data.STANCE_WRITINGS = args.stance_writings
     data.STANCE_CLAIMS = args.stance_claims
     data.TOPIC_ACTS = args.topic_acts
+    data.TOPICS_V4 = bool(args.topics_v4)
     data.ADVBENCH_EXTRA = args.advbench_extra
     d = data.build(args.seed, quick=args.quick)
     log("data", json.dumps(d["stats"]))
