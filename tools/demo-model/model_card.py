@@ -1,4 +1,5 @@
 """Model card (README.md) of the shipped demo models, filled in with the measured numbers."""
+import topics
 
 
 def _pct(v):
@@ -11,7 +12,7 @@ def card(name, cfg, meta, ev):
     seeds = args.get("data_seeds", 1)
     merged = (f"The counts above are one seed's; the data of {seeds} seeds (new renderings and combinations of the "
               "same grammars, exact duplicates dropped) is merged. " if seeds > 1 else "")
-    n_topics = 20 if args.get("topics_v4") else 9
+    n_topics = len(topics.TOPICS) + (len(topics.TOPICS_V4) if args.get("topics_v4") else 0)
     times = ev.get("times", {})
     rows = []
     for m in ("instruct", "base"):
