@@ -84,6 +84,8 @@ suite('neuron page and circuit activity on the demo model', function () {
   test('a click on a circuit neuron in the chart panel opens its page with its numbers', async () => {
     assert.ok(doc);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+    // The activity hover of the test above stays open where it was shown and can float over the chart panel.
+    await vscode.commands.executeCommand('editor.action.hideHover');
     const api = await cnaApi();
     // Independent of the test above: the file's circuit, found here when that test did not run it.
     if (!(await api.chartRendered('separation'))?.summary.circuit) await vscode.commands.executeCommand('cna.runAttribution', doc.uri);
