@@ -84,10 +84,11 @@ function write(name, lines) {
 
 const DEMO_TOP = [
   '# @top 200: the paper keeps 0.1% of all MLP neurons, which on a real model (Qwen2.5-1.5B: 250,880 neurons) is a',
-  '# few hundred. The bundled demo model has only 6 x 768 = 4,608 neurons, so 0.1% would be 5 neurons: too few to',
-  '# carry refusal, which its instruct fine-tune spread over the MLPs of its last layers. 200 neurons (4.3%) is the',
-  "# reference code's default count; it was chosen on the recipe's development data (JBB goals and dev pairs), where",
-  '# ablating 2% of the neurons still left some refusals and 4% removed them. The curve is in the README.',
+  '# few hundred. The bundled demo model has only 6 x 512 = 3,072 neurons, so 0.1% would be 3 neurons: too few to',
+  '# carry refusal, which its instruct fine-tune spread over the MLPs of its last layers. 200 neurons (6.5%) is the',
+  "# reference code's default count, chosen for the earlier demo models on the recipe's development data (JBB goals",
+  '# and dev pairs) and kept unchanged since; on this model 2% (61 neurons) already removes nearly every refusal and',
+  '# 1% most of them. The curve is in the README.',
 ];
 
 const nous = JSON.parse(readFileSync(join(data, 'nous-discovery/prompts.json'), 'utf8'));

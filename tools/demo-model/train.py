@@ -150,11 +150,11 @@ def main():
     ap.add_argument("--work", default="/tmp/demo-model-work")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--vocab", type=int, default=3072)
-    ap.add_argument("--hidden", type=int, default=192)
-    ap.add_argument("--intermediate", type=int, default=768)
+    ap.add_argument("--vocab", type=int, default=6144)  # v5; v4: 3072
+    ap.add_argument("--hidden", type=int, default=128)  # v5; v4: 192
+    ap.add_argument("--intermediate", type=int, default=512)  # v5; v4: 768
     ap.add_argument("--layers", type=int, default=6)
-    ap.add_argument("--heads", type=int, default=6)
+    ap.add_argument("--heads", type=int, default=4)  # v5; v4: 6
     ap.add_argument("--kv-heads", type=int, default=2)
     ap.add_argument("--base-epochs", type=int, default=1)  # v2.1: 2 (one seed's data)
     ap.add_argument("--inst-epochs", type=int, default=1)  # v2.1: 2

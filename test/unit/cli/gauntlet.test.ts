@@ -263,7 +263,7 @@ const circuitCases: Case[] = [
         await cna(['generate', '--model', DEMO, '--circuit', circuit, '--multiplier', '0', '--max-new-tokens', '2', 'Hi']),
         await cna(['sweep', pairs, '--model', DEMO, '--circuit', circuit, '--multipliers', '0,1', '--max-new-tokens', '2', '--control', 'none']),
       ];
-      for (const r of await both(tiny)) fails(r, 2, /found on a model with 3 layers x 80 MLP neurons .* but this model .* has 6 x 768/);
+      for (const r of await both(tiny)) fails(r, 2, /found on a model with 3 layers x 80 MLP neurons .* but this model .* has 6 x 512/);
       for (const r of await both(corrupt)) fails(r, 1, /corrupt\.json is not JSON/);
       for (const r of await both(outside)) fails(r, 1, /neuron \(layer 9, index 5\) is outside this model/);
       for (const r of await both(empty)) fails(r, 1, /empty\.json has no neurons/);

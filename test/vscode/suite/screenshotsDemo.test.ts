@@ -140,7 +140,7 @@ suite('screenshots of the demo model', function () {
     assert.equal(run.attribution.pairs.length, pairCount);
     const sep = await chartDrawn('separation', (r) => r.summary.circuit === 200);
     assert.equal(sep.summary.neurons, shape.layers * shape.intermediateSize, 'every neuron of the model is in the chart');
-    assert.equal(sep.summary.neurons, 4608);
+    assert.equal(sep.summary.neurons, 3072);
     assert.equal(sep.summary.layers, 6);
     assert.equal(sep.summary.pairs, pairCount);
     await maximizeGroupOf('chart');
@@ -191,7 +191,7 @@ suite('screenshots of the demo model', function () {
     ).catch(() => undefined);
     if (!shown) assert.ok(await vscode.commands.executeCommand('cna.sweep', doc.uri), 'the sweep finished');
     const side = await sideDrawn((r) => r.summary.circuit === 200 && r.summary.points === MULTIPLIERS.length);
-    assert.equal(side.summary.neurons, 4608);
+    assert.equal(side.summary.neurons, 3072);
     assert.equal(side.summary.layers, 6);
     // The editor beside it shows the pairs' contributions (pictures only: the lenses of the run above).
     const lensesShown = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
