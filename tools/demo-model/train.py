@@ -199,6 +199,11 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.work, exist_ok=True)
+    if args.skip_base:  # say so now, not after minutes of data generation
+        missing = [f for f in ("base.pt", "tokenizer.json") if not os.path.exists(os.path.join(args.work, f))]
+        if missing:
+            raise SystemExit(f"train.py: --skip-base needs {' and '.join(missing)} in {args.work} (copy them from the run"
+                             " whose base you reuse)")
     times = {}
 
     t = time.time()
