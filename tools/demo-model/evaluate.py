@@ -20,6 +20,7 @@ import torch  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bpe  # noqa: E402
+import cpu  # noqa: E402
 import data  # noqa: E402
 
 
@@ -167,6 +168,7 @@ def main():
     ap.add_argument("--which", default="instruct,base")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    cpu.keep_freed_memory()
     with open(os.path.join(args.work, "config.json")) as f:
         meta = json.load(f)
     cfg = Config(**meta["config"])

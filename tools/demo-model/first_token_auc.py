@@ -22,6 +22,7 @@ import torch  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bpe  # noqa: E402
+import cpu  # noqa: E402
 import data  # noqa: E402
 from model import Config, LlamaForCausalLM  # noqa: E402
 
@@ -48,6 +49,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    cpu.keep_freed_memory()
     with open(os.path.join(args.work, "config.json")) as f:
         cfg = Config(**json.load(f)["config"])
     tok = bpe.Tokenizer.load(os.path.join(args.work, "tokenizer.json"))

@@ -23,6 +23,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bpe  # noqa: E402
+import cpu  # noqa: E402
 import data  # noqa: E402
 import lexicon  # noqa: E402
 from model import Config, LlamaForCausalLM  # noqa: E402
@@ -197,6 +198,7 @@ def main():
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    cpu.keep_freed_memory()
     torch.manual_seed(args.seed)
     os.makedirs(args.work, exist_ok=True)
     if args.skip_base:  # say so now, not after minutes of data generation
