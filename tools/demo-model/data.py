@@ -26,6 +26,7 @@ import variety
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
+HELDOUT_PATH = os.path.join(HERE, "..", "..", "examples", "heldout.cnapairs")
 
 
 # ---------------------------------------------------------------- sources
@@ -124,7 +125,7 @@ class Excluder:
 def heldout_prompts():
     """Both sides of examples/heldout.cnapairs (the held-out set written before the v2 recipe): only to exclude them."""
     out = []
-    with open(os.path.join(HERE, "..", "..", "examples", "heldout.cnapairs"), encoding="utf-8") as f:
+    with open(HELDOUT_PATH, encoding="utf-8") as f:
         for line in f:
             line = line.rstrip("\r\n")
             if line.startswith(("+ ", "- ")):

@@ -3,9 +3,11 @@ loss on assistant tokens) -> greedy evaluation on JBB-Behaviors with the regex r
 
 usage: /usr/bin/python3 tools/demo-model/train.py [--quick] [--work /tmp/demo-model-work]
 Writes WORK/{tokenizer.json,tokenizer_config.json,base.pt,instruct.pt,config.json,eval.json}; export.py
-turns them into models/demo-base and models/demo-instruct.
+turns them into models/demo-base and models/demo-instruct. WORK/data-cache.json keeps the built training requests
+for the next run in WORK with the same data settings (e.g. a --skip-base run: seconds instead of minutes).
 """
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -145,6 +147,60 @@ def merge_data(d, extra):
     return dict(d, base_chat=base, instruct_chat=inst, raw=raw)
 
 
+# What the training requests depend on: the data-side sources and inputs, and these settings.
+DATA_SOURCES = ("data.py", "variety.py", "topics.py", "stances.py", "lexicon.py")
+DATA_SETTINGS = ("seed", "quick", "data_seeds", "advbench_frames", "stance_writings", "stance_claims", "topic_acts",
+                 "topics_v4", "advbench_extra", "lexicon")
+
+
+def data_key(args):
+    h = hashlib.sha256(json.dumps({k: getattr(args, k) for k in DATA_SETTINGS}, sort_keys=True).encode())
+    inputs = [os.path.join(HERE, f) for f in DATA_SOURCES] + [data.HELDOUT_PATH]
+    for root, dirs, files in os.walk(data.DATA):
+        dirs.sort()
+        inputs += [os.path.join(root, f) for f in sorted(files)]
+    for path in inputs:
+        h.update(path.encode())
+        with open(path, "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()
+
+
+def training_data(args):
+    """The merged training requests of --data-seeds seeds. The build takes minutes (more than an instruct-only run's
+    data stage is worth), so it is kept in WORK/data-cache.json and reused while the sources and settings match."""
+    cache = os.path.join(args.work, "data-cache.json")
+    key = data_key(args)
+    if os.path.exists(cache):
+        with open(cache, encoding="utf-8") as f:
+            cached = json.load(f)
+        if cached.get("key") == key:
+            log("data: reused", cache)
+            return cached["data"]
+    data.variety.ADVBENCH_FRAMES_P = args.advbench_frames
+    data.STANCE_WRITINGS = args.stance_writings
+    data.STANCE_CLAIMS = args.stance_claims
+    data.TOPIC_ACTS = args.topic_acts
+    data.TOPICS_V4 = bool(args.topics_v4)
+    data.ADVBENCH_EXTRA = args.advbench_extra
+    d = data.build(args.seed, quick=args.quick)
+    log("data", json.dumps(d["stats"]))
+    for k in range(1, args.data_seeds):  # more distinct requests from the same grammars, instead of more epochs
+        d = merge_data(d, data.build(args.seed + 1000 * k, quick=args.quick))
+        log(f"merged data seed {args.seed + 1000 * k}: base {len(d['base_chat'])} instruct {len(d['instruct_chat'])}")
+    if args.lexicon:  # words the grammars never use, tied by definitions to words they do use
+        lex = lexicon.gloss_texts(random.Random(args.seed + 11), args.lexicon)
+        d = dict(d, raw=d["raw"] + lex, base_texts=d["base_texts"] + [r + "<|endoftext|>" for r in lex])
+        d["stats"] = dict(d["stats"], lexicon_texts=len(lex))
+        log(f"lexicon: {len(lex)} dictionary sentences")
+    d = json.loads(json.dumps(d, ensure_ascii=False))  # as read back from the cache: tuples become lists
+    tmp = cache + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"key": key, "data": d}, f, ensure_ascii=False)
+    os.replace(tmp, cache)
+    return d
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="tiny run to test the pipeline end to end")
@@ -209,22 +265,7 @@ def main():
     times = {}
 
     t = time.time()
-    data.variety.ADVBENCH_FRAMES_P = args.advbench_frames
-    data.STANCE_WRITINGS = args.stance_writings
-    data.STANCE_CLAIMS = args.stance_claims
-    data.TOPIC_ACTS = args.topic_acts
-    data.TOPICS_V4 = bool(args.topics_v4)
-    data.ADVBENCH_EXTRA = args.advbench_extra
-    d = data.build(args.seed, quick=args.quick)
-    log("data", json.dumps(d["stats"]))
-    for k in range(1, args.data_seeds):  # more distinct requests from the same grammars, instead of more epochs
-        d = merge_data(d, data.build(args.seed + 1000 * k, quick=args.quick))
-        log(f"merged data seed {args.seed + 1000 * k}: base {len(d['base_chat'])} instruct {len(d['instruct_chat'])}")
-    if args.lexicon:  # words the grammars never use, tied by definitions to words they do use
-        lex = lexicon.gloss_texts(random.Random(args.seed + 11), args.lexicon)
-        d = dict(d, raw=d["raw"] + lex, base_texts=d["base_texts"] + [r + "<|endoftext|>" for r in lex])
-        d["stats"] = dict(d["stats"], lexicon_texts=len(lex))
-        log(f"lexicon: {len(lex)} dictionary sentences")
+    d = training_data(args)
     refusal_answers = [a for _, a, h, _ in d["instruct_chat"] if h == 1]
     if args.skip_base:  # the base checkpoint fixes the vocabulary: reuse its tokenizer
         tok = bpe.Tokenizer.load(os.path.join(args.work, "tokenizer.json"))
