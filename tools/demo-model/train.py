@@ -160,7 +160,7 @@ def data_key(args):
         dirs.sort()
         inputs += [os.path.join(root, f) for f in sorted(files)]
     for path in inputs:
-        h.update(path.encode())
+        h.update(os.path.relpath(path, HERE).encode())  # where the clone lives does not matter
         with open(path, "rb") as f:
             h.update(f.read())
     return h.hexdigest()
