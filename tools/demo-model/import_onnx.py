@@ -47,9 +47,7 @@ def main():
                if not os.path.exists(os.path.join(args.folder, f))]
     if missing:
         raise SystemExit(f"import_onnx.py: {args.folder} lacks {', '.join(missing)} (expected an export.py output folder)")
-    with open(os.path.join(args.folder, "config.json")) as f:
-        hf = json.load(f)
-    cfg = Config(**{k: hf[k] for k in Config.__dataclass_fields__ if k in hf})
+    cfg = Config.load(os.path.join(args.folder, "config.json"))
     model = LlamaForCausalLM(cfg)
     model.load_state_dict(state_dict(os.path.join(args.folder, "model.onnx")))  # strict: every weight accounted for
     os.makedirs(args.work, exist_ok=True)
