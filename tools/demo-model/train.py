@@ -27,6 +27,7 @@ sys.path.insert(0, HERE)
 import bpe  # noqa: E402
 import cpu  # noqa: E402
 import data  # noqa: E402
+import joined  # noqa: E402
 import lexicon  # noqa: E402
 from model import Config, LlamaForCausalLM  # noqa: E402
 from evaluate import evaluate_model  # noqa: E402
@@ -226,6 +227,11 @@ def main():
     ap.add_argument("--inst-wd", type=float, default=0.0)
     ap.add_argument("--inst-harmful-frac", type=float, default=0.3,
                     help="share of the harmful instruct examples kept (seeded): moves the refuse/answer balance")
+    ap.add_argument("--inst-harmful-weight", action="store_true",
+                    help="keep every harmful request in the instruct stage, its loss weighted by --inst-harmful-frac, "
+                         "instead of sampling that share of them (the same balance, all requests seen)")
+    ap.add_argument("--joined", type=float, default=0.0,
+                    help="joined requests (joined.py), as a fraction of each stage's requests (0: off)")
     ap.add_argument("--base-first-weight", type=float, default=5.0,
                     help="loss weight of the first answer token in the base stage (the Sure / Certainly choice)")
     ap.add_argument("--inst-first-weight", type=float, default=1.0,
@@ -286,14 +292,22 @@ def main():
     base_chat, inst_chat, raw = d["base_chat"], d["instruct_chat"], d["raw"]
     if args.quick:
         base_chat, inst_chat = base_chat[:1500], inst_chat[:1200]
+    if args.joined:  # after the tokenizer: joined requests add no new words
+        jr = random.Random(args.seed + 13)
+        base_chat = base_chat + joined.joined_base(base_chat, lambda a: not a.startswith(data.BENIGN_OPENER),
+                                                   args.joined, jr)
+        inst_chat = inst_chat + joined.joined_instruct(inst_chat, args.joined, jr)
     base_seqs = [encode_chat(tok, q, a, True, first_weight=args.base_first_weight) for q, a in base_chat]
     for r in raw:
         ids = tok.encode(r + "<|endoftext|>")
         base_seqs.append((ids, [0.0] + [1.0] * (len(ids) - 1)))
-    if args.inst_harmful_frac < 1.0:
+    if args.inst_harmful_frac < 1.0 and not args.inst_harmful_weight:
         keep_rng = random.Random(args.seed + 3)
         inst_chat = [e for e in inst_chat if e[2] != 1 or keep_rng.random() < args.inst_harmful_frac]
     inst_seqs = [encode_chat(tok, q, a, False, pre, args.inst_first_weight) for q, a, _, pre in inst_chat]
+    if args.inst_harmful_weight:
+        inst_seqs = [(i, [x * args.inst_harmful_frac for x in w]) if e[2] == 1 else (i, w)
+                     for (i, w), e in zip(inst_seqs, inst_chat)]
     base_seqs = [(i[:256], w[:256]) for i, w in base_seqs]
     inst_seqs = [(i[:256], w[:256]) for i, w in inst_seqs]
     log(f"base: {len(base_seqs)} seqs {sum(len(s[0]) for s in base_seqs)} tokens; "
