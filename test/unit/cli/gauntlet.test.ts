@@ -225,9 +225,10 @@ const promptCases: Case[] = [
     async () => {
       const genai = modelFolder(DEMO, { 'genai_config.json': JSON.stringify({ model: { context_length: 40 } }) });
       fails(await cna(['activations', '--model', genai, 'word '.repeat(60)]), 2, /context of 40 \(context_length in genai_config\.json\)/);
-      // A 35-token prompt leaves 5 tokens to the context of 40: the context stops generation, not --max-new-tokens,
-      // and not the model's own end of text (a short prompt lets a story end first, which depends on the weights).
-      const r = await cna(['generate', '--model', genai, '--raw', '--max-new-tokens', '100', '--json', 'once upon a time '.repeat(7)]);
+      // A prompt a few tokens short of the context of 40 that ends mid-phrase ("... once upon"): the context stops
+      // generation, not --max-new-tokens, and not the model's own end of text (a prompt that ends a phrase lets the
+      // story end first, which depends on the weights).
+      const r = await cna(['generate', '--model', genai, '--raw', '--max-new-tokens', '100', '--json', `${'once upon a time '.repeat(7)}once upon`]);
       assert.equal(r.code, 0, r.stderr);
       const j = JSON.parse(r.stdout);
       assert.equal(j.stop, 'context', 'stopped at the context_length, not at --max-new-tokens');
