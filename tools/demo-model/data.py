@@ -20,6 +20,7 @@ import os
 import random
 import re
 
+import everyday
 import stances
 import topics
 import variety
@@ -523,6 +524,8 @@ VARIETY_PER_ACT = 8  # renderings of each variety.py act / writing per side
 VARIETY_PER_WRITE = 8
 STANCE_CLAIMS = 0  # v3: claims asked for directly, per side (stances.claim_requests)
 ADVBENCH_EXTRA = 0.0  # v3: share of varied acts given one more rendering in AdvBench's register
+EVERYDAY_ACTS = 0  # v7: benign everyday acts per data seed (everyday.py); 0 = off
+EVERYDAY_WRITES = 0  # v7: benign everyday writings per data seed
 TOPIC_ACTS = 0  # v3: harmful and benign acts per topic over harm words (topics.py); 0 = off
 TOPICS_V4 = False  # v4: the eleven topics of topics.TOPICS_V4 as well
 STANCE_WRITINGS = 0  # v3: harmful and benign stance writings per side (stances.py); 0 = v2.1
@@ -914,6 +917,9 @@ def build(seed=0, quick=False):
         varied += stances.training_requests(random.Random(seed + 11), STANCE_WRITINGS, STANCE_CLAIMS)
     if TOPIC_ACTS:
         varied += topics.training_requests(random.Random(seed + 13), TOPIC_ACTS, variety.render_act_v2, TOPICS_V4)
+    if EVERYDAY_ACTS or EVERYDAY_WRITES:
+        varied += everyday.training_requests(random.Random(seed + 17), EVERYDAY_ACTS, EVERYDAY_WRITES,
+                                             variety.render_act_v2, variety.render_write, protected_prompts())
     if ADVBENCH_EXTRA:
         xr = random.Random(seed + 12)
         varied += [(_cap(xr.choice(variety.ADVBENCH_FRAMES).format(a=subj)), h, kind, subj)

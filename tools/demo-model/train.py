@@ -149,9 +149,9 @@ def merge_data(d, extra):
 
 
 # What the training requests depend on: the data-side sources and inputs, and these settings.
-DATA_SOURCES = ("data.py", "variety.py", "topics.py", "stances.py", "lexicon.py")
+DATA_SOURCES = ("data.py", "variety.py", "topics.py", "stances.py", "lexicon.py", "everyday.py")
 DATA_SETTINGS = ("seed", "quick", "data_seeds", "advbench_frames", "stance_writings", "stance_claims", "topic_acts",
-                 "topics_v4", "advbench_extra", "lexicon")
+                 "topics_v4", "advbench_extra", "lexicon", "everyday_acts", "everyday_writes")
 
 
 def data_key(args):
@@ -184,6 +184,8 @@ def training_data(args):
     data.TOPIC_ACTS = args.topic_acts
     data.TOPICS_V4 = bool(args.topics_v4)
     data.ADVBENCH_EXTRA = args.advbench_extra
+    data.EVERYDAY_ACTS = args.everyday_acts
+    data.EVERYDAY_WRITES = args.everyday_writes
     d = data.build(args.seed, quick=args.quick)
     log("data", json.dumps(d["stats"]))
     for k in range(1, args.data_seeds):  # more distinct requests from the same grammars, instead of more epochs
@@ -255,6 +257,10 @@ def main():
                     help="dropout on each attention and MLP output in the base stage (0: off, as shipped)")
     ap.add_argument("--base-ema", type=float, default=0.0,
                     help="end the base stage on the moving average of its weights with this decay (0: off, as shipped)")
+    ap.add_argument("--everyday-acts", type=int, default=0,
+                    help="v7: benign everyday acts per data seed (everyday.py), verbs x objects of daily life")
+    ap.add_argument("--everyday-writes", type=int, default=0,
+                    help="v7: benign everyday writings per data seed (everyday.py)")
     ap.add_argument("--lexicon", type=int, default=0,
                     help="WordNet dictionary sentences added to the base's raw text (lexicon.py; 0: off, as shipped)")
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
