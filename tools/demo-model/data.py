@@ -524,8 +524,8 @@ VARIETY_PER_ACT = 8  # renderings of each variety.py act / writing per side
 VARIETY_PER_WRITE = 8
 STANCE_CLAIMS = 0  # v3: claims asked for directly, per side (stances.claim_requests)
 ADVBENCH_EXTRA = 0.0  # v3: share of varied acts given one more rendering in AdvBench's register
-EVERYDAY_ACTS = 0  # v7: benign everyday acts per data seed (everyday.py); 0 = off
-EVERYDAY_WRITES = 0  # v7: benign everyday writings per data seed
+EVERYDAY_ACTS = 0  # benign everyday acts per data seed (everyday.py; tried after v6 and lost); 0 = off
+EVERYDAY_WRITES = 0  # benign everyday writings per data seed (everyday.py)
 TOPIC_ACTS = 0  # v3: harmful and benign acts per topic over harm words (topics.py); 0 = off
 TOPICS_V4 = False  # v4: the eleven topics of topics.TOPICS_V4 as well
 STANCE_WRITINGS = 0  # v3: harmful and benign stance writings per side (stances.py); 0 = v2.1
@@ -892,7 +892,8 @@ def benign_pairs(rng, excl):
 def build(seed=0, quick=False):
     """Returns the training sets. Deterministic for a given seed."""
     rng = random.Random(seed)
-    excl = Excluder(protected_prompts())
+    protected = protected_prompts()
+    excl = Excluder(protected)
     harmful = []
     dropped_adv = []
     for goal, target in advbench():
@@ -919,7 +920,7 @@ def build(seed=0, quick=False):
         varied += topics.training_requests(random.Random(seed + 13), TOPIC_ACTS, variety.render_act_v2, TOPICS_V4)
     if EVERYDAY_ACTS or EVERYDAY_WRITES:
         varied += everyday.training_requests(random.Random(seed + 17), EVERYDAY_ACTS, EVERYDAY_WRITES,
-                                             variety.render_act_v2, variety.render_write, protected_prompts())
+                                             variety.render_act_v2, variety.render_write, protected)
     if ADVBENCH_EXTRA:
         xr = random.Random(seed + 12)
         varied += [(_cap(xr.choice(variety.ADVBENCH_FRAMES).format(a=subj)), h, kind, subj)

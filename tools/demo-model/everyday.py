@@ -1,4 +1,5 @@
-"""v7: everyday requests, benign only, over a wide vocabulary (`train.py --everyday`).
+"""Everyday requests, benign only, over a wide vocabulary (`train.py --everyday-acts/--everyday-writes`; tried after
+v6 and lost, so off).
 
 Why: the benign side of the other grammars is either topic-matched (the benign twin of a harmful act) or a short
 list of chores (data.TASKS), so most words a model meets only in requests it was taught to refuse. Read on the

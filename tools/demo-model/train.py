@@ -258,9 +258,9 @@ def main():
     ap.add_argument("--base-ema", type=float, default=0.0,
                     help="end the base stage on the moving average of its weights with this decay (0: off, as shipped)")
     ap.add_argument("--everyday-acts", type=int, default=0,
-                    help="v7: benign everyday acts per data seed (everyday.py), verbs x objects of daily life")
+                    help="benign everyday acts per data seed (everyday.py: verbs x objects of daily life; 0: off, as shipped)")
     ap.add_argument("--everyday-writes", type=int, default=0,
-                    help="v7: benign everyday writings per data seed (everyday.py)")
+                    help="benign everyday writings per data seed (everyday.py; 0: off, as shipped)")
     ap.add_argument("--lexicon", type=int, default=0,
                     help="WordNet dictionary sentences added to the base's raw text (lexicon.py; 0: off, as shipped)")
     ap.add_argument("--skip-base", action="store_true", help="reuse WORK/base.pt")
