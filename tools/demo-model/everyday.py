@@ -4,8 +4,8 @@ v6 and lost, so off).
 Why: the benign side of the other grammars is either topic-matched (the benign twin of a harmful act) or a short
 list of chores (data.TASKS), so most words a model meets only in requests it was taught to refuse. Read on the
 tuning sets, v6 refused plain requests whose words it had not seen in a benign request at all; an unseen word
-leaned towards refusal. Here verbs x objects of everyday life (cooking, health, home, family, school, work, money,
-travel, hobbies, pets, tech, events) give thousands of distinct requests, rendered in the same frames as the
+leaned towards refusal. Here verbs x objects of everyday life (the twelve groups of SLOTS: cooking, health, home,
+family, learning, events, money, travel, pets, tech, work, garden) give thousands of distinct requests, rendered in the same frames as the
 harmful acts, so the frame says nothing and an unfamiliar word is not a harm cue by itself.
 
 No harm words: every slot is ordinary. To keep the tuning and held-out sets a test of generalisation, a request is
@@ -123,7 +123,7 @@ WRITE_TOPICS = ["my grandmother's garden", "our new puppy", "the school play", "
 _STOP = set("""a an the to of and or for in on at by with my your our their his her its i me you we he she it they
 is are was be do does did how what why when where who which can could would should will just some any this that
 these those from into about as so if not no yes up out get make write tell give help please explain describe
-way best easy quick step steps me s""".split())
+way best easy quick step steps s""".split())
 
 
 def _content(s):
@@ -138,7 +138,7 @@ def _bigrams(s):
 def acts():
     """Every verb x object act of SLOTS, in a fixed order."""
     out = []
-    for _, (verbs, objects) in SLOTS.items():
+    for verbs, objects in SLOTS.values():
         objs = [o.strip() for o in objects.replace("\n", "|").split("|") if o.strip()]
         out += [f"{v} {o}" for v in verbs for o in objs]
     return out
